@@ -1,0 +1,1 @@
+"""Clients for the systems sretui reads from: Prometheus-compatible metrics, Alertmanager, demo."""
