@@ -1,0 +1,139 @@
+"""Load sretui.toml into `Settings`."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+from sretui.config.problems import ConfigError, Problem
+from sretui.config.schema import Reader
+from sretui.config.settings import BasicAuth, Endpoint, RefreshSettings, Settings
+from sretui.config.tomlfile import read_toml
+from sretui.keys import all_binding_ids
+
+SETTINGS_FILE = "sretui.toml"
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in some containers
+        return os.environ.get("USER") or "unknown"
+
+
+def load_settings(config_dir: Path) -> tuple[Settings, list[Problem]]:
+    """Read `config_dir/sretui.toml`. A missing file gives the defaults; a broken one gives the
+    defaults plus the problems, so the app still opens and says what is wrong."""
+    path = config_dir / SETTINGS_FILE
+    if not path.exists():
+        return Settings(user=default_user()), []
+    try:
+        doc = read_toml(path)
+    except ConfigError as exc:
+        return Settings(user=default_user()), [exc.problem]
+    problems: list[Problem] = []
+    root = Reader.root(doc, problems)
+    base = path.parent
+    user = root.string("user") or default_user()
+    on_call = root.string_list("on_call")
+    data_dir = root.path("data_dir", base=base)
+    prometheus = _endpoint(root.table("prometheus"), base)
+    alertmanager = _endpoint(root.table("alertmanager"), base)
+    refresh = _refresh(root.table("refresh"))
+    keymap = _keymap(root.table("keymap"))
+    root.finish()
+    problems.sort(key=lambda p: p.line or 0)
+    settings = Settings(
+        user=user,
+        on_call=on_call,
+        data_dir=data_dir,
+        prometheus=prometheus,
+        alertmanager=alertmanager,
+        refresh=refresh,
+        keymap=keymap,
+        source_path=path,
+    )
+    return settings, problems
+
+
+def _endpoint(table: Reader | None, base: Path) -> Endpoint | None:
+    if table is None:
+        return None
+    url = table.string("url", required=True)
+    if url is not None and not url.startswith(("http://", "https://")):
+        table.problem("url", f"{url!r} must start with http:// or https://")
+        url = None
+    headers = table.string_map("headers")
+    for name in headers:
+        if name.lower() == "authorization":
+            table.problem(
+                "headers",
+                "put credentials in bearer_token_file or [basic_auth], not in headers "
+                "(headers may be shown in diagnostics)",
+            )
+    bearer = table.path("bearer_token_file", base=base, must_exist=True)
+    ca_file = table.path("ca_file", base=base, must_exist=True)
+    timeout = table.number("timeout", default=10.0, minimum=0, maximum=600, exclusive=True)
+    auth_table = table.table("basic_auth")
+    basic_auth = None
+    if auth_table is not None:
+        username = auth_table.string("username", required=True)
+        password = auth_table.string("password", allow_empty=True)
+        password_file = auth_table.path("password_file", base=base, must_exist=True)
+        if password is not None and password_file is not None:
+            auth_table.problem("password", "set either password or password_file, not both")
+        auth_table.finish()
+        if username is not None:
+            basic_auth = BasicAuth(username, password, password_file)
+    if bearer is not None and basic_auth is not None:
+        table.problem("bearer_token_file", "set either bearer_token_file or [basic_auth]")
+    table.finish()
+    if url is None:
+        return None
+    return Endpoint(
+        url=url.rstrip("/"),
+        headers=headers,
+        bearer_token_file=bearer,
+        basic_auth=basic_auth,
+        ca_file=ca_file,
+        timeout=timeout or 10.0,
+    )
+
+
+def _refresh(table: Reader | None) -> RefreshSettings:
+    defaults = RefreshSettings()
+    if table is None:
+        return defaults
+
+    def seconds(key: str, default: float) -> float:
+        value = table.number(key, default=default, minimum=0.2, maximum=86400)
+        return default if value is None else value
+
+    refresh = RefreshSettings(
+        budgets=seconds("budgets", defaults.budgets),
+        alerts=seconds("alerts", defaults.alerts),
+        health=seconds("health", defaults.health),
+        state=seconds("state", defaults.state),
+    )
+    table.finish()
+    return refresh
+
+
+def _keymap(table: Reader | None) -> dict[str, str]:
+    if table is None:
+        return {}
+    known = all_binding_ids()
+    keymap: dict[str, str] = {}
+    for binding_id in list(table.data):
+        keys = table.string(binding_id)
+        if binding_id not in known:
+            table.problem(
+                binding_id,
+                f"no binding has this id; known ids: {', '.join(sorted(known))}",
+            )
+            continue
+        if keys is not None:
+            keymap[binding_id] = keys
+    table.finish()
+    return keymap

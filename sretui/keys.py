@@ -1,0 +1,42 @@
+"""Every key binding sretui offers: its id (for `[keymap]` in sretui.toml), default key(s) and
+description. The app builds its `Binding`s from here and the settings loader validates `[keymap]`
+against it, so a binding id has one source of truth. Plain data: no Textual import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpec:
+    id: str
+    key: str
+    action: str
+    description: str
+    show: bool = True
+    key_display: str | None = None
+
+
+# The app-wide bindings. Screen bindings add their own specs to SCREEN_KEYS when areas land.
+APP_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("overview", "0", "app.switch_area('overview')", "Overview", show=False),
+    KeySpec("budgets", "1", "app.switch_area('budgets')", "Budgets"),
+    KeySpec("incidents", "2", "app.switch_area('incidents')", "Incidents"),
+    KeySpec("runbooks", "3", "app.switch_area('runbooks')", "Runbooks"),
+    KeySpec("handoff", "4", "app.switch_area('handoff')", "Handoff"),
+    KeySpec("toil", "5", "app.switch_area('toil')", "Toil"),
+    KeySpec("gameday", "6", "app.switch_area('gameday')", "Game day"),
+    KeySpec("help", "question_mark", "app.help", "Help", key_display="?"),
+    KeySpec("command_palette", "ctrl+p", "app.command_palette", "Commands", key_display="^p"),
+    KeySpec("quit", "ctrl+q", "app.quit", "Quit", key_display="^q"),
+)
+
+# Screen-level bindings, by screen. Filled in by each area as it is built.
+SCREEN_KEYS: dict[str, tuple[KeySpec, ...]] = {}
+
+
+def all_binding_ids() -> set[str]:
+    ids = {spec.id for spec in APP_KEYS}
+    for specs in SCREEN_KEYS.values():
+        ids |= {spec.id for spec in specs}
+    return ids

@@ -1,0 +1,118 @@
+"""The workspace: settings, definitions, data dir and backends for one run of sretui.
+
+Built once by the CLI or the app from flags and environment; everything else takes it from here.
+Importing this module stays cheap (no textual, no httpx): backends are created on demand.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sretui.config.definitions import Definitions, load_definitions
+from sretui.config.paths import resolve_config_dir, resolve_data_dir
+from sretui.config.problems import Problem
+from sretui.config.settings import Endpoint, Settings
+from sretui.config.settings_loader import load_settings
+
+if TYPE_CHECKING:
+    from sretui.sources.base import MetricsSource
+    from sretui.store import Store
+
+DEMO_SEED = 7
+
+
+def examples_dir() -> Path:
+    """The bundled example definitions (package data)."""
+    return Path(__file__).resolve().parent.parent / "examples"
+
+
+@dataclass(slots=True)
+class Workspace:
+    config_dir: Path
+    data_dir: Path
+    settings: Settings
+    definitions: Definitions
+    settings_problems: list[Problem] = field(default_factory=list)
+    demo: bool = False
+    _store: Store | None = None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.settings_problems, *self.definitions.problems]
+
+    @property
+    def user(self) -> str:
+        return self.settings.user
+
+    @property
+    def on_call(self) -> tuple[str, ...]:
+        return self.settings.on_call or (self.settings.user,)
+
+    def store(self) -> Store:
+        """The state store on the data dir (created on first use)."""
+        if self._store is None:
+            from sretui.store import Store
+
+            self._store = Store(self.data_dir)
+        return self._store
+
+    def backend_description(self) -> str:
+        if self.demo:
+            return f"demo (seed {DEMO_SEED})"
+        if self.settings.prometheus is None:
+            return "none"
+        return self.settings.prometheus.url
+
+    def metrics_source(self) -> MetricsSource | None:
+        """A new client for the configured metrics backend, or None when there is none.
+
+        Imports httpx only here, so offline commands never pay for it."""
+        if self.demo:
+            from sretui.sources.demo import DemoSource
+
+            return DemoSource(seed=DEMO_SEED)
+        if self.settings.prometheus is None:
+            return None
+        from sretui.sources.prometheus import PrometheusSource
+
+        return PrometheusSource(self.settings.prometheus)
+
+
+def open_workspace(
+    *,
+    config_dir: str | None = None,
+    data_dir: str | None = None,
+    prometheus_url: str | None = None,
+    demo: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> Workspace:
+    """Resolve directories (flags > environment > sretui.toml > platform defaults), load settings
+    and definitions, and collect their problems. Never raises on bad file content."""
+    if demo and config_dir is None:
+        config_path = examples_dir()
+    else:
+        config_path = resolve_config_dir(config_dir, env if not demo else {})
+    settings, settings_problems = load_settings(config_path)
+    if prometheus_url:
+        base = settings.prometheus or Endpoint(url=prometheus_url)
+        settings = replace(settings, prometheus=replace(base, url=prometheus_url.rstrip("/")))
+    if demo and data_dir is None:
+        data_path = Path(tempfile.mkdtemp(prefix="sretui-demo-"))
+        atexit.register(shutil.rmtree, data_path, True)
+    else:
+        data_path = resolve_data_dir(data_dir, settings.data_dir, env)
+    definitions = load_definitions(config_path)
+    return Workspace(
+        config_dir=config_path,
+        data_dir=data_path,
+        settings=settings,
+        definitions=definitions,
+        settings_problems=settings_problems,
+        demo=demo and prometheus_url is None,
+    )
