@@ -25,14 +25,16 @@ APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("runbooks", "3", "app.switch_area('runbooks')", "Runbooks"),
     KeySpec("handoff", "4", "app.switch_area('handoff')", "Handoff"),
     KeySpec("toil", "5", "app.switch_area('toil')", "Toil"),
-    KeySpec("gameday", "6", "app.switch_area('gameday')", "Game day"),
+    KeySpec("gameday", "6", "app.switch_area('gameday')", "Game day", key_display="6"),
     KeySpec("help", "question_mark", "app.help", "Help", key_display="?"),
-    KeySpec("command_palette", "ctrl+p", "app.command_palette", "Commands", key_display="^p"),
+    KeySpec("command_palette", "ctrl+p", "app.command_palette", "Commands", show=False),
     KeySpec("quit", "ctrl+q", "app.quit", "Quit", key_display="^q"),
 )
 
-# Screen-level bindings, by screen. Filled in by each area as it is built.
-SCREEN_KEYS: dict[str, tuple[KeySpec, ...]] = {}
+# Screen-level bindings, by screen; each area adds its own as it is built.
+SCREEN_KEYS: dict[str, tuple[KeySpec, ...]] = {
+    "help": (KeySpec("help.close", "escape,q,question_mark", "dismiss_help", "Close"),),
+}
 
 
 def all_binding_ids() -> set[str]:

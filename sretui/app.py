@@ -1,0 +1,180 @@
+"""The Textual app: wires the workspace, theme, keymap and one mode per area. Nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from importlib import import_module
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from sretui.areas import AREAS, AREAS_BY_ID
+from sretui.domain.health import HealthState, HealthStatus
+from sretui.keys import APP_KEYS
+from sretui.services.workspace import Workspace, open_workspace
+from sretui.widgets.status_header import StatusHeader
+
+
+def _area_screen(area_id: str) -> Callable[[], Screen[None]]:
+    """A lazy factory: screen modules are imported when their mode is first shown."""
+
+    def build() -> Screen[None]:
+        area = AREAS_BY_ID[area_id]
+        if area_id == "overview":
+            return import_module("sretui.screens.overview").OverviewScreen()  # type: ignore[no-any-return]
+        if not area.built:
+            return import_module("sretui.screens.not_built").NotBuiltScreen(area_id)  # type: ignore[no-any-return]
+        module = import_module(f"sretui.screens.{area_id}")
+        return module.SCREEN()  # type: ignore[no-any-return]
+
+    return build
+
+
+class SreApp(App[None], inherit_bindings=False):
+    TITLE = "sretui"
+    CSS_PATH = "app.tcss"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[None]]]] = {
+        area.id: _area_screen(area.id) for area in AREAS
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            spec.key,
+            spec.action,
+            spec.description,
+            show=spec.show,
+            id=spec.id,
+            key_display=spec.key_display,
+            priority=spec.id in ("quit", "command_palette"),
+        )
+        for spec in APP_KEYS
+    ] + [Binding("ctrl+c", "help_quit", show=False, system=True)]
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        live: bool = True,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.now: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self.live = live  # False in snapshot tests: no clock ticking, no probes
+        self.health = HealthStatus(
+            HealthState.NONE if workspace.backend_description() == "none" else HealthState.UNCHECKED
+        )
+        self._monitor: object | None = None
+
+    # -- start-up -------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.workspace.settings.keymap:
+            self.set_keymap(dict(self.workspace.settings.keymap))
+        self.switch_mode("overview")
+        if self.live:
+            self.set_interval(1.0, self._tick, name="clock")
+            if self.health.state is not HealthState.NONE:
+                self.call_after_refresh(self.check_health)
+
+    @property
+    def on_call_label(self) -> str:
+        names = self.workspace.on_call
+        if len(names) == 1:
+            return f"on call: {names[0]}"
+        return f"on call: {names[0]} (2nd {names[1]})"
+
+    def definitions_summary(self, area_id: str) -> str:
+        defs = self.workspace.definitions
+        counts = {
+            "budgets": (len(defs.slos), "SLO"),
+            "runbooks": (len(defs.runbooks), "runbook"),
+            "gameday": (len(defs.gamedays), "game-day plan"),
+        }
+        if area_id not in counts:
+            return ""
+        count, noun = counts[area_id]
+        return f"{count} {noun}{'s' if count != 1 else ''} defined."
+
+    # -- header state ---------------------------------------------------------------------------
+
+    def _headers(self) -> Iterable[StatusHeader]:
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                yield from screen.query(StatusHeader)
+
+    def _tick(self) -> None:
+        now = self.now()
+        for header in self._headers():
+            header.update_clock(now)
+
+    def set_health(self, status: HealthStatus) -> None:
+        self.health = status
+        for header in self._headers():
+            header.update_health(status)
+
+    @work(exclusive=True, group="health", exit_on_error=False)
+    async def check_health(self) -> None:
+        """Probe the backend once, then arm the next probe (so probes never overlap)."""
+        from sretui.services.health import HealthMonitor
+
+        if self._monitor is None:
+            # Creating the client imports httpx: keep that off the event loop.
+            source = await asyncio.to_thread(self.workspace.metrics_source)
+            if source is None:
+                return
+            timeout = (
+                self.workspace.settings.prometheus.timeout
+                if self.workspace.settings.prometheus
+                else 10.0
+            )
+            self._monitor = HealthMonitor(source, timeout=timeout)
+        assert isinstance(self._monitor, HealthMonitor)
+        try:
+            self.set_health(await self._monitor.check())
+        finally:
+            self.set_timer(self.workspace.settings.refresh.health, self.check_health)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_switch_area(self, area_id: str) -> None:
+        self.switch_mode(area_id)
+
+    def action_help(self) -> None:
+        from sretui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        for area in AREAS:
+            yield SystemCommand(
+                f"Go to {area.title}",
+                f"[{area.key}] {area.summary}",
+                lambda area_id=area.id: self.action_switch_area(area_id),  # type: ignore[misc]
+            )
+        yield SystemCommand(
+            "Help: every key", "[?] Keys for this screen and everywhere", self.action_help
+        )
+        yield from super().get_system_commands(screen)
+
+
+def make_app(
+    *,
+    config_dir: str | None = None,
+    data_dir: str | None = None,
+    prometheus_url: str | None = None,
+    demo: bool = False,
+    clock: Callable[[], datetime] | None = None,
+    live: bool = True,
+) -> SreApp:
+    """Build the app for __main__, Pilot tests and snapshot tests alike."""
+    workspace = open_workspace(
+        config_dir=config_dir, data_dir=data_dir, prometheus_url=prometheus_url, demo=demo
+    )
+    return SreApp(workspace, clock=clock, live=live)
