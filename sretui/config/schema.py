@@ -64,13 +64,26 @@ class Reader:
         data: Mapping[str, Any],
         key_path: KeyPath,
         problems: list[Problem],
+        parent: Reader | None = None,
     ) -> None:
         self.doc = doc
         self.data = data
         self.key_path = key_path
         self.problems = problems
+        self.parent = parent
         self._seen: set[str] = set()
-        self.ok = True  # False once any problem was reported through this reader
+        self._ok = True
+
+    @property
+    def ok(self) -> bool:
+        """False once a problem was found in this table or any table inside it."""
+        return self._ok
+
+    def _fail(self) -> None:
+        reader: Reader | None = self
+        while reader is not None:
+            reader._ok = False
+            reader = reader.parent
 
     @classmethod
     def root(cls, doc: TomlDocument, problems: list[Problem]) -> Reader:
@@ -84,7 +97,7 @@ class Reader:
 
     def problem(self, key: str | None, message: str) -> None:
         """Record a problem about `key` (or the table itself when key is None)."""
-        self.ok = False
+        self._fail()
         path = (*self.key_path, key) if key is not None else self.key_path
         text = f"{key_name(path)}: {message}" if path else message
         self.problems.append(Problem(self.doc.path, self.line(key), text))
@@ -99,7 +112,7 @@ class Reader:
         if key not in self.data:
             if required:
                 where = f" in {key_name(self.key_path)}" if self.key_path else ""
-                self.ok = False
+                self._fail()
                 self.problems.append(
                     Problem(self.doc.path, self.line(), f"missing required key '{key}'{where}")
                 )
@@ -232,7 +245,7 @@ class Reader:
         value = self._take(key, dict, required)
         if value is None:
             return None
-        return Reader(self.doc, value, (*self.key_path, key), self.problems)
+        return Reader(self.doc, value, (*self.key_path, key), self.problems, self)
 
     def tables(self, key: str, *, required: bool = False) -> list[Reader]:
         """An array of tables ([[key]]): one Reader per element."""
@@ -243,7 +256,7 @@ class Reader:
         for position, item in enumerate(value):
             path = (*self.key_path, key, position)
             if not isinstance(item, dict):
-                self.ok = False
+                self._fail()
                 self.problems.append(
                     Problem(
                         self.doc.path,
@@ -252,7 +265,7 @@ class Reader:
                     )
                 )
                 continue
-            readers.append(Reader(self.doc, item, path, self.problems))
+            readers.append(Reader(self.doc, item, path, self.problems, self))
         return readers
 
     def finish(self) -> None:

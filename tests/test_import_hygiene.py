@@ -1,0 +1,65 @@
+"""Domain code and offline commands never import textual or httpx (start-up time on a bastion,
+and the layering in DESIGN.md). Each check runs in a fresh interpreter."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import sretui.domain
+
+HEAVY = ("textual", "httpx")
+
+DOMAIN_MODULES = sorted(
+    f"sretui.domain.{m.name}" for m in pkgutil.iter_modules(sretui.domain.__path__)
+)
+LIGHT_MODULES = [
+    *DOMAIN_MODULES,
+    "sretui.config.definitions",
+    "sretui.config.settings_loader",
+    "sretui.services.workspace",
+    "sretui.cli",
+    "sretui.keys",
+    "sretui.areas",
+]
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    names = set(result.stdout.split())
+    return {heavy for heavy in HEAVY if heavy in names}
+
+
+def test_there_are_domain_modules() -> None:
+    assert "sretui.domain.slo" in DOMAIN_MODULES
+
+
+@pytest.mark.parametrize("module", LIGHT_MODULES)
+def test_module_imports_without_textual_or_httpx(module: str) -> None:
+    assert _loaded_after(f"import {module}") == set()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["--version"],
+        ["toil", "--help"],
+        ["budget", "--help"],
+        ["check", "--demo"],
+        ["check", "--config-dir", "/nonexistent"],
+    ],
+)
+def test_offline_cli_paths_import_neither(argv: list[str]) -> None:
+    code = (
+        "import sys\nfrom sretui.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+    )
+    assert _loaded_after(code) == set()

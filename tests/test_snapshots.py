@@ -1,0 +1,41 @@
+"""Snapshot tests of each screen at 80x24 (SSH on a bastion) and 120x40 (a laptop).
+
+Update after a deliberate change with `make snapshots`, then look at snapshot_report.html."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXED_NOW
+
+from sretui.app import make_app
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def _app(dirs: tuple[Path, Path]):  # noqa: ANN202
+    config, data = dirs
+    return make_app(config_dir=str(config), data_dir=str(data), clock=lambda: FIXED_NOW, live=False)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_overview(snap_compare, snapshot_dirs, size) -> None:
+    assert snap_compare(_app(snapshot_dirs), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_help(snap_compare, snapshot_dirs, size) -> None:
+    assert snap_compare(_app(snapshot_dirs), press=["question_mark"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_overview_with_problems(snap_compare, snapshot_dirs, size) -> None:
+    config, _ = snapshot_dirs
+    (config / "sretui.toml").write_text('user = "ada"\nrefresh = 5\n')
+    (config / "runbooks" / "broken.toml").write_text("title = \n")
+    assert snap_compare(_app(snapshot_dirs), terminal_size=size)
+
+
+def test_area_not_built(snap_compare, snapshot_dirs) -> None:
+    assert snap_compare(_app(snapshot_dirs), press=["5"], terminal_size=(80, 24))
