@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from importlib import import_module
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -37,7 +38,7 @@ def _area_screen(area_id: str) -> Callable[[], Screen[None]]:
 
 class SreApp(App[None], inherit_bindings=False):
     TITLE = "sretui"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     MODES: ClassVar[dict[str, str | Callable[[], Screen[None]]]] = {
         area.id: _area_screen(area.id) for area in AREAS
     }
@@ -110,12 +111,12 @@ class SreApp(App[None], inherit_bindings=False):
     def _tick(self) -> None:
         now = self.now()
         for header in self._headers():
-            header.update_clock(now)
+            header.now = now
 
     def set_health(self, status: HealthStatus) -> None:
         self.health = status
         for header in self._headers():
-            header.update_health(status)
+            header.health = status
 
     @work(exclusive=True, group="health", exit_on_error=False)
     async def check_health(self) -> None:

@@ -14,7 +14,7 @@ from sretui.app import make_app
 SIZES = [(80, 24), (120, 40)]
 
 
-def _app(dirs: tuple[Path, Path]):  # noqa: ANN202
+def _app(dirs: tuple[Path, Path]):
     config, data = dirs
     return make_app(config_dir=str(config), data_dir=str(data), clock=lambda: FIXED_NOW, live=False)
 

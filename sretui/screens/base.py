@@ -16,7 +16,12 @@ class AreaScreen(Screen[None]):
     AREA = "overview"
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(AREAS_BY_ID[self.AREA].title)
+        app = self.app
+        header = StatusHeader(AREAS_BY_ID[self.AREA].title, getattr(app, "on_call_label", ""))
+        header.health = getattr(app, "health", header.health)
+        clock = getattr(app, "now", None)
+        header.now = clock() if callable(clock) else None
+        yield header
         yield from self.compose_body()
         yield Footer(compact=True, show_command_palette=False)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.widgets import Static
 
 from sretui.areas import AREAS
 from sretui.screens.base import AreaScreen
 
 
-class AreaPanel(Vertical):
+class AreaPanel(Static):
     """One area's panel on the overview."""
 
     DEFAULT_CSS = """
@@ -20,17 +20,13 @@ class AreaPanel(Vertical):
         min-height: 4;
         border: round $secondary;
         padding: 0 1;
+        color: $text-muted;
     }
-    AreaPanel .panel-body { color: $text-muted; }
     """
 
     def __init__(self, area_id: str, title: str, key: str, body: str) -> None:
-        super().__init__(id=f"panel-{area_id}")
+        super().__init__(Text(body), id=f"panel-{area_id}")
         self.border_title = f"{key} {title}"
-        self.body = body
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text(self.body), classes="panel-body")
 
 
 class OverviewScreen(AreaScreen):

@@ -1,13 +1,15 @@
-"""The one-line header: app and area, who is on call, backend health, clock."""
+"""The one-line header: app and area on the left; who is on call, backend health and the clock
+on the right. One widget (not five) because start-up time is a feature."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from rich.console import RenderableType
+from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Static
+from textual.reactive import reactive
+from textual.widget import Widget
 
 from sretui.domain.health import HealthState, HealthStatus
 
@@ -20,8 +22,8 @@ HEALTH_STYLES = {
 }
 
 
-class StatusHeader(Horizontal):
-    """Shows the app's shared state; the app pushes updates with `update_*`."""
+class StatusHeader(Widget):
+    """Shows the app's shared state; the app pushes updates through the reactives."""
 
     DEFAULT_CSS = """
     StatusHeader {
@@ -29,37 +31,35 @@ class StatusHeader(Horizontal):
         dock: top;
         background: $panel;
         color: $foreground;
+        padding: 0 1;
     }
-    StatusHeader > Static { width: auto; padding: 0 1; }
-    StatusHeader #title { text-style: bold; }
-    StatusHeader #spacer { width: 1fr; }
     """
 
-    def __init__(self, area_title: str) -> None:
+    health: reactive[HealthStatus] = reactive(HealthStatus(HealthState.NONE), layout=False)
+    now: reactive[datetime | None] = reactive(None, layout=False)
+
+    def __init__(self, area_title: str, on_call: str = "") -> None:
         super().__init__()
         self.area_title = area_title
+        self.on_call = on_call
 
-    def compose(self) -> ComposeResult:
-        yield Static(Text(f"sretui · {self.area_title}"), id="title")
-        yield Static("", id="spacer")
-        yield Static("", id="oncall")
-        yield Static("", id="health")
-        yield Static("", id="clock")
-
-    def on_mount(self) -> None:
-        app = self.app
-        oncall = getattr(app, "on_call_label", "")
-        self.query_one("#oncall", Static).update(Text(oncall))
-        self.update_health(getattr(app, "health", HealthStatus(HealthState.NONE)))
-        clock = getattr(app, "now", None)
-        if callable(clock):
-            self.update_clock(clock())
-
-    def update_health(self, status: HealthStatus) -> None:
+    @property
+    def health_text(self) -> Text:
         text = Text("backend ")
-        text.append(status.label, style=HEALTH_STYLES[status.state])
-        self.query_one("#health", Static).update(text)
-        self.query_one("#health", Static).tooltip = status.error
+        text.append(self.health.label, style=HEALTH_STYLES[self.health.state])
+        return text
 
-    def update_clock(self, now: datetime) -> None:
-        self.query_one("#clock", Static).update(Text(now.astimezone().strftime("%H:%M:%S")))
+    @property
+    def clock_text(self) -> str:
+        return self.now.astimezone().strftime("%H:%M:%S") if self.now else ""
+
+    def render(self) -> RenderableType:
+        grid = Table.grid(expand=True)
+        grid.add_column(justify="left", no_wrap=True, overflow="ellipsis")
+        grid.add_column(justify="right", no_wrap=True)
+        right = Text.assemble(self.on_call, "  ", self.health_text, "  ", self.clock_text)
+        grid.add_row(Text(f"sretui · {self.area_title}", style="bold"), right)
+        return grid
+
+    def watch_health(self, status: HealthStatus) -> None:
+        self.tooltip = status.error
