@@ -1,0 +1,209 @@
+"""Error-budget math: error ratios, burn rates, budget remaining, state, multiwindow alerts and
+time to exhaustion. Pure functions over numbers the metrics source returned; see DESIGN.md
+("Contracts") for the definitions these implement."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sretui.domain.durations import format_duration
+from sretui.domain.slo import SLO, BudgetState, BurnRateAlert
+
+# The burn-rate windows shown for every SLO, besides the alert windows and the SLO window.
+DISPLAY_WINDOWS: tuple[timedelta, ...] = (
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=1),
+    timedelta(hours=2),
+    timedelta(hours=6),
+    timedelta(days=1),
+    timedelta(days=3),
+)
+# Which burn rate projects the exhaustion time: long enough to ignore a blip, short enough to
+# react within a shift.
+PROJECTION_WINDOW = timedelta(hours=6)
+
+DOWNTIME_PERIODS: tuple[tuple[str, timedelta], ...] = (
+    ("day", timedelta(days=1)),
+    ("week", timedelta(days=7)),
+    ("28 days", timedelta(days=28)),
+    ("30 days", timedelta(days=30)),
+    ("quarter", timedelta(days=90)),
+    ("year", timedelta(days=365)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WindowReading:
+    """What the backend said for one window: the error and total queries' values.
+
+    None means the query returned no data (an empty vector)."""
+
+    errors: float | None
+    total: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertStatus:
+    alert: BurnRateAlert
+    long_burn: float | None
+    short_burn: float | None
+    firing: bool
+    suppressed: bool = False  # too few events to trust (min_events)
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetReport:
+    slo: SLO
+    error_ratio: float | None
+    budget_consumed: float | None
+    budget_remaining: float | None
+    state: BudgetState
+    burn_rates: Mapping[str, float | None]
+    alerts: tuple[AlertStatus, ...]
+    exhaustion_at: datetime | None
+    time_to_exhaustion: timedelta | None
+    error: str | None = None
+    generated_at: datetime | None = None
+    windows: Mapping[str, WindowReading] = field(default_factory=dict)
+
+    @property
+    def firing(self) -> tuple[AlertStatus, ...]:
+        return tuple(a for a in self.alerts if a.firing)
+
+
+def error_ratio(reading: WindowReading) -> float | None:
+    """errors / total for one window; None when there is no traffic or no data.
+
+    An empty error vector with traffic means no errors happened (Prometheus has no 5xx series
+    until the first 5xx), so it counts as 0. NaN from either side is no data."""
+    total = reading.total
+    if total is None or math.isnan(total) or total <= 0 or math.isinf(total):
+        return None
+    errors = 0.0 if reading.errors is None else reading.errors
+    if math.isnan(errors):
+        return None
+    return max(errors, 0.0) / total
+
+
+def burn_rate(ratio: float | None, budget: float) -> float | None:
+    """How many times faster than the SLO allows the budget is being spent."""
+    if ratio is None:
+        return None
+    return float(Decimal(repr(ratio)) / Decimal(repr(budget)))
+
+
+def budget_state(remaining: float | None) -> BudgetState:
+    if remaining is None:
+        return BudgetState.NO_DATA
+    if remaining > 0.5:
+        return BudgetState.HEALTHY
+    if remaining > 0.25:
+        return BudgetState.WARNING
+    if remaining > 0:
+        return BudgetState.CRITICAL
+    return BudgetState.EXHAUSTED
+
+
+def time_to_exhaustion(
+    remaining: float | None, slo_window: timedelta, burn: float | None
+) -> timedelta | None:
+    """remaining x SLO window / burn rate. None when nothing is burning or nothing is left."""
+    if remaining is None or burn is None or burn <= 0 or remaining <= 0:
+        return None
+    return slo_window * (remaining / burn)
+
+
+def allowed_downtime(objective: float, period: timedelta) -> timedelta:
+    """How long a service may be fully down in `period` and still meet `objective` percent."""
+    budget = (Decimal(100) - Decimal(str(objective))) / Decimal(100)
+    return timedelta(seconds=float(budget * Decimal(round(period.total_seconds(), 6))))
+
+
+def windows_for(slo: SLO) -> list[timedelta]:
+    """Every window whose error ratio the report needs, shortest first."""
+    wanted = set(DISPLAY_WINDOWS) | {slo.window, PROJECTION_WINDOW}
+    for alert in slo.alerts:
+        wanted |= {alert.long, alert.short}
+    return sorted(wanted)
+
+
+def evaluate(
+    slo: SLO,
+    readings: Mapping[timedelta, WindowReading],
+    now: datetime,
+    *,
+    slo_window: timedelta | None = None,
+) -> BudgetReport:
+    """Turn the readings for each window into the budget report.
+
+    `slo_window` overrides the window used for budget consumption (calendar SLOs pass the time
+    elapsed in the current month or week)."""
+    budget = slo.budget
+    consumption_window = slo_window or slo.window
+    ratios = {window: error_ratio(reading) for window, reading in readings.items()}
+    burns = {window: burn_rate(ratio, budget) for window, ratio in ratios.items()}
+    slo_ratio = ratios.get(consumption_window)
+    consumed = burn_rate(slo_ratio, budget)
+    remaining = None if consumed is None else float(Decimal(1) - Decimal(repr(consumed)))
+    alerts = tuple(_alert_status(slo, alert, burns, readings) for alert in slo.alerts)
+    projection = burns.get(PROJECTION_WINDOW)
+    ttl = time_to_exhaustion(remaining, slo.window, projection)
+    return BudgetReport(
+        slo=slo,
+        error_ratio=slo_ratio,
+        budget_consumed=consumed,
+        budget_remaining=remaining,
+        state=budget_state(remaining),
+        burn_rates={format_duration(w): burns.get(w) for w in sorted(readings)},
+        alerts=alerts,
+        exhaustion_at=now + ttl if ttl is not None else None,
+        time_to_exhaustion=ttl,
+        generated_at=now,
+        windows={format_duration(w): r for w, r in sorted(readings.items())},
+    )
+
+
+def failed_report(slo: SLO, error: str, now: datetime) -> BudgetReport:
+    """The report for an SLO whose queries the backend refused."""
+    return BudgetReport(
+        slo=slo,
+        error_ratio=None,
+        budget_consumed=None,
+        budget_remaining=None,
+        state=BudgetState.ERROR,
+        burn_rates={},
+        alerts=tuple(AlertStatus(a, None, None, False) for a in slo.alerts),
+        exhaustion_at=None,
+        time_to_exhaustion=None,
+        error=error,
+        generated_at=now,
+    )
+
+
+def _alert_status(
+    slo: SLO,
+    alert: BurnRateAlert,
+    burns: Mapping[timedelta, float | None],
+    readings: Mapping[timedelta, WindowReading],
+) -> AlertStatus:
+    long_burn = burns.get(alert.long)
+    short_burn = burns.get(alert.short)
+    firing = (
+        long_burn is not None
+        and short_burn is not None
+        and long_burn > alert.burn_rate
+        and short_burn > alert.burn_rate
+    )
+    suppressed = False
+    if firing and slo.min_events > 0:
+        # SLI queries are per-second rates (Sloth style): events = rate x window seconds.
+        total = readings[alert.long].total if alert.long in readings else None
+        events = (total or 0.0) * alert.long.total_seconds()
+        if events < slo.min_events:
+            firing, suppressed = False, True
+    return AlertStatus(alert, long_burn, short_burn, firing, suppressed)
