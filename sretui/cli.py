@@ -56,11 +56,50 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(check)
     check.add_argument("--json", action="store_true", help="print the problems as JSON")
 
+    budget = sub.add_parser(
+        "budget",
+        help=AREA_COMMANDS["budget"],
+        description="Error budgets of every SLO, read now from the metrics backend. "
+        "Exit status: 0 fine, 1 an SLO is under --fail-under (or unreadable), "
+        "3 the backend could not be read.",
+    )
+    _add_common(budget)
+    budget.add_argument("--json", action="store_true", help="print the DESIGN.md JSON")
+    budget.add_argument(
+        "--slo", action="append", metavar="NAME", help="only this SLO (repeat for more)"
+    )
+    budget.add_argument(
+        "--fail-under",
+        type=_percent,
+        metavar="PCT",
+        help="exit 1 when any SLO has less than PCT %% of its budget left (a CI gate)",
+    )
+    budget_sub = budget.add_subparsers(dest="budget_command", metavar="SUBCOMMAND")
+    rules = budget_sub.add_parser(
+        "rules",
+        help="print Prometheus recording and alerting rules for the SLOs",
+        description="Prometheus recording rules (one per SLO and window) and multiwindow "
+        "burn-rate alerts, as YAML that promtool check rules accepts.",
+    )
+    _add_common(rules)
+
     for name, summary in AREA_COMMANDS.items():
+        if name == "budget":
+            continue
         area = sub.add_parser(name, help=summary, description=summary)
         _add_common(area)
         area.add_argument("--json", action="store_true", help="print data as JSON")
     return parser
+
+
+def _percent(value: str) -> float:
+    try:
+        number = float(value.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a percentage") from None
+    if not 0 <= number <= 100:
+        raise argparse.ArgumentTypeError(f"{value!r} is not between 0 and 100")
+    return number
 
 
 # Subcommands for each area; each later issue fills in its own.
@@ -135,6 +174,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
+def cmd_budget(args: argparse.Namespace) -> int:
+    from sretui.cli_budget import run_budget
+
+    return run_budget(args, _workspace(args))
+
+
 def cmd_area_not_built(args: argparse.Namespace) -> int:
     raise CliError(
         f"sretui {args.command}: not built yet in sretui {__version__}; "
@@ -151,7 +196,10 @@ def cmd_app(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"check": cmd_check}
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": cmd_check,
+    "budget": cmd_budget,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

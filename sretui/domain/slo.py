@@ -37,8 +37,11 @@ class SLI:
 
     def render(self, window: timedelta) -> tuple[str, str]:
         """The (error, total) queries with the window substituted, e.g. "[1h]"."""
-        text = format_duration(window)
-        return _substitute(self.error_query, text), _substitute(self.total_query, text)
+        return self.render_text(format_duration(window))
+
+    def render_text(self, window: str) -> tuple[str, str]:
+        """The queries with an already formatted window ("1h", "30d") substituted."""
+        return _substitute(self.error_query, window), _substitute(self.total_query, window)
 
 
 def _substitute(query: str, window: str) -> str:

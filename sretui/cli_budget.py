@@ -1,0 +1,130 @@
+"""`sretui budget`: the budgets table, its JSON, the CI gate, and the Prometheus rules."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import UTC, datetime
+
+from sretui.cli import EXIT_OK, EXIT_PROBLEMS, CliError
+from sretui.domain.budget import BudgetReport
+from sretui.domain.durations import humanize_duration
+from sretui.services.budgets import BudgetService, report_json, sort_worst_first
+from sretui.services.workspace import Workspace
+
+EXIT_BACKEND = 3
+
+
+def run_budget(args: argparse.Namespace, workspace: Workspace) -> int:
+    slos = workspace.definitions.slos
+    if args.slo:
+        known = {s.name for s in slos}
+        unknown = [name for name in args.slo if name not in known]
+        if unknown:
+            raise CliError(
+                f"no SLO named {', '.join(map(repr, unknown))}; defined: "
+                f"{', '.join(sorted(known)) or 'none'}"
+            )
+        slos = [s for s in slos if s.name in args.slo]
+    for problem in workspace.definitions.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    if getattr(args, "budget_command", None) == "rules":
+        from sretui.services.rules import render_rules
+
+        sys.stdout.write(render_rules(slos))
+        return EXIT_OK
+    if not slos:
+        raise CliError(f"no SLOs defined in {workspace.config_dir} (slos.toml or slos/*.toml)")
+    source = workspace.metrics_source()
+    if source is None:
+        raise CliError(
+            "no metrics backend: set [prometheus] url in sretui.toml, pass --prometheus URL, "
+            "or try --demo"
+        )
+
+    async def read() -> list[BudgetReport]:
+        try:
+            return await BudgetService(source, slos).refresh()
+        finally:
+            await source.aclose()
+
+    reports = sort_worst_first(asyncio.run(read()))
+    now = datetime.now(UTC)
+    if args.json:
+        payload = {
+            "generated_at": now.isoformat(),
+            "source": source.description,
+            "slos": [report_json(r) for r in reports],
+        }
+        print(json.dumps(payload, indent=2))
+    else:
+        print(format_table(reports, now))
+    failed = [r for r in reports if r.error]
+    for report in failed:
+        print(f"sretui: {report.slo.name}: {report.error}", file=sys.stderr)
+    if args.fail_under is not None:
+        under = [
+            r
+            for r in reports
+            if r.budget_remaining is None or r.budget_remaining * 100 < args.fail_under
+        ]
+        for report in under:
+            left = (
+                "unknown"
+                if report.budget_remaining is None
+                else f"{report.budget_remaining * 100:.2f}%"
+            )
+            print(
+                f"sretui: {report.slo.name}: budget remaining {left} is under {args.fail_under:g}%",
+                file=sys.stderr,
+            )
+        if under:
+            return EXIT_PROBLEMS
+    if failed:
+        return EXIT_BACKEND
+    return EXIT_OK
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.1f}%"
+
+
+def _burn(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}x"
+
+
+def format_table(reports: list[BudgetReport], now: datetime) -> str:
+    header = (
+        "SERVICE",
+        "SLO",
+        "OBJ",
+        "LEFT",
+        "1h",
+        "6h",
+        "1d",
+        "3d",
+        "STATE",
+        "FIRING",
+        "EMPTY IN",
+    )
+    rows = [header]
+    for r in reports:
+        firing = ",".join(f"{a.alert.severity}:{a.alert.burn_rate:g}x" for a in r.firing) or "-"
+        rows.append(
+            (
+                r.slo.service,
+                r.slo.name,
+                f"{r.slo.objective:g}%",
+                _pct(r.budget_remaining),
+                *(_burn(r.burn_rates.get(w)) for w in ("1h", "6h", "1d", "3d")),
+                r.state.value,
+                firing,
+                humanize_duration(r.time_to_exhaustion) if r.time_to_exhaustion else "-",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows
+    )

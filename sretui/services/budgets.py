@@ -1,0 +1,175 @@
+"""Refreshing error budgets: query every window of every SLO at one instant, turn the answers
+into `BudgetReport`s, and keep the last good numbers when the backend fails."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sretui.domain.budget import (
+    BudgetReport,
+    WindowReading,
+    evaluate,
+    failed_report,
+    windows_for,
+)
+from sretui.domain.durations import format_duration
+from sretui.domain.slo import SLO, BudgetState, Calendar
+from sretui.sources.base import MetricsSource, SourceError
+
+STATE_ORDER = {
+    BudgetState.ERROR: 0,
+    BudgetState.EXHAUSTED: 1,
+    BudgetState.CRITICAL: 2,
+    BudgetState.WARNING: 3,
+    BudgetState.NO_DATA: 4,
+    BudgetState.HEALTHY: 5,
+}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def calendar_start(calendar: Calendar, now: datetime) -> datetime:
+    """Start of the current calendar month or ISO week (Monday), in UTC."""
+    now = now.astimezone(UTC)
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if calendar is Calendar.MONTH:
+        return day.replace(day=1)
+    return day - timedelta(days=day.weekday())
+
+
+def consumption_window(slo: SLO, now: datetime) -> timedelta:
+    """The window the budget is measured over: the rolling window, or for calendar SLOs the
+    time since the month or week began (whole minutes, at least one)."""
+    if slo.calendar is None:
+        return slo.window
+    elapsed = now - calendar_start(slo.calendar, now)
+    return max(timedelta(minutes=int(elapsed.total_seconds() // 60)), timedelta(minutes=1))
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetRow:
+    """One SLO's latest report, plus how old its numbers are when the last refresh failed."""
+
+    report: BudgetReport
+    refreshed_at: datetime  # when `report`'s numbers were read
+    error: str | None = None  # the latest refresh's failure, when numbers are kept from before
+
+    @property
+    def slo(self) -> SLO:
+        return self.report.slo
+
+    def age(self, now: datetime) -> timedelta:
+        return now - self.refreshed_at
+
+
+@dataclass(slots=True)
+class BudgetBoard:
+    """The rows the screen shows, worst first, updated by refresh results."""
+
+    rows: dict[str, BudgetRow] = field(default_factory=dict)
+    last_refresh: datetime | None = None
+
+    def apply(self, reports: Sequence[BudgetReport], now: datetime) -> None:
+        for report in reports:
+            previous = self.rows.get(report.slo.name)
+            kept = previous is not None and previous.report.state is not BudgetState.ERROR
+            if report.state is BudgetState.ERROR and kept:
+                # Keep the last good numbers, say how old they are and why.
+                assert previous is not None
+                self.rows[report.slo.name] = replace(previous, error=report.error)
+            else:
+                self.rows[report.slo.name] = BudgetRow(report, now, report.error)
+        self.last_refresh = now
+
+    def ordered(self) -> list[BudgetRow]:
+        return sort_worst_first(self.rows.values())
+
+
+def sort_worst_first(rows: Any) -> list[Any]:
+    """Worst first: errors, exhausted, critical, warning, no data, healthy; then by remaining."""
+
+    def key(row: Any) -> tuple[int, float, str]:
+        report: BudgetReport = row.report if isinstance(row, BudgetRow) else row
+        remaining = report.budget_remaining
+        return (
+            STATE_ORDER[report.state],
+            remaining if remaining is not None else math.inf,
+            report.slo.name,
+        )
+
+    return sorted(rows, key=key)
+
+
+class BudgetService:
+    """Evaluates SLOs against a metrics source."""
+
+    def __init__(
+        self,
+        source: MetricsSource,
+        slos: Sequence[SLO],
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.source = source
+        self.slos = list(slos)
+        self.clock = clock
+
+    async def evaluate_slo(self, slo: SLO, now: datetime) -> BudgetReport:
+        """All windows of one SLO at the instant `now`. A refused query or an unreachable
+        backend gives an `error` report for this SLO only."""
+        budget_window = consumption_window(slo, now)
+        windows = sorted(set(windows_for(slo)) - {slo.window} | {budget_window})
+        try:
+            answers = await asyncio.gather(*(self._read(slo, w, now) for w in windows))
+        except SourceError as exc:
+            return failed_report(slo, str(exc), now)
+        readings = dict(zip(windows, answers, strict=True))
+        return evaluate(slo, readings, now, slo_window=budget_window)
+
+    async def _read(self, slo: SLO, window: timedelta, now: datetime) -> WindowReading:
+        error_query, total_query = slo.sli.render(window)
+        errors, total = await asyncio.gather(
+            self.source.query(error_query, now), self.source.query(total_query, now)
+        )
+        return WindowReading(errors.value, total.value)
+
+    async def refresh(self, names: Sequence[str] | None = None) -> list[BudgetReport]:
+        """Evaluate every SLO (or those named) at one shared instant."""
+        now = self.clock()
+        chosen = [s for s in self.slos if names is None or s.name in names]
+        return list(await asyncio.gather(*(self.evaluate_slo(s, now) for s in chosen)))
+
+
+def report_json(report: BudgetReport) -> dict[str, Any]:
+    """One SLO in the `sretui budget --json` shape (DESIGN.md, "Contracts")."""
+    slo = report.slo
+    return {
+        "name": slo.name,
+        "service": slo.service,
+        "objective": slo.objective,
+        "window": slo.window_label,
+        "error_ratio": report.error_ratio,
+        "budget_consumed": report.budget_consumed,
+        "budget_remaining": report.budget_remaining,
+        "state": report.state.value,
+        "burn_rates": dict(report.burn_rates),
+        "alerts": [
+            {
+                "severity": a.alert.severity,
+                "burn_rate": a.alert.burn_rate,
+                "long": format_duration(a.alert.long),
+                "short": format_duration(a.alert.short),
+                "firing": a.firing,
+            }
+            for a in report.alerts
+        ],
+        "exhaustion_at": report.exhaustion_at.isoformat() if report.exhaustion_at else None,
+        "error": report.error,
+    }
