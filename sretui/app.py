@@ -13,11 +13,15 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.signal import Signal
+from textual.timer import Timer
 
 from sretui.areas import AREAS, AREAS_BY_ID
 from sretui.domain.health import HealthState, HealthStatus
 from sretui.keys import APP_KEYS
+from sretui.services.budgets import BudgetBoard
 from sretui.services.workspace import Workspace, open_workspace
+from sretui.sources.base import MetricsSource
 from sretui.widgets.status_header import StatusHeader
 
 
@@ -70,6 +74,11 @@ class SreApp(App[None], inherit_bindings=False):
             HealthState.NONE if workspace.backend_description() == "none" else HealthState.UNCHECKED
         )
         self._monitor: object | None = None
+        self._source: MetricsSource | None = None
+        self._source_made = False
+        self.budget_board = BudgetBoard()
+        self.budgets_signal: Signal[BudgetBoard] = Signal(self, "budgets")
+        self._budget_timer: Timer | None = None
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -81,6 +90,8 @@ class SreApp(App[None], inherit_bindings=False):
             self.set_interval(1.0, self._tick, name="clock")
             if self.health.state is not HealthState.NONE:
                 self.call_after_refresh(self.check_health)
+                if self.workspace.definitions.slos:
+                    self.call_after_refresh(self.refresh_budgets)
 
     @property
     def on_call_label(self) -> str:
@@ -124,8 +135,7 @@ class SreApp(App[None], inherit_bindings=False):
         from sretui.services.health import HealthMonitor
 
         if self._monitor is None:
-            # Creating the client imports httpx: keep that off the event loop.
-            source = await asyncio.to_thread(self.workspace.metrics_source)
+            source = await self.metrics_source()
             if source is None:
                 return
             timeout = (
@@ -139,6 +149,41 @@ class SreApp(App[None], inherit_bindings=False):
             self.set_health(await self._monitor.check())
         finally:
             self.set_timer(self.workspace.settings.refresh.health, self.check_health)
+
+    async def metrics_source(self) -> MetricsSource | None:
+        """The one metrics client of this app, made on first use."""
+        if not self._source_made:
+            self._source_made = True
+            # Creating the client imports httpx: keep that off the event loop.
+            self._source = await asyncio.to_thread(self.workspace.metrics_source)
+        return self._source
+
+    @work(exclusive=True, group="budgets", exit_on_error=False)
+    async def refresh_budgets(self) -> None:
+        """Read every SLO once, publish the board, then arm the next refresh."""
+        from sretui.services.budgets import BudgetService
+
+        if self._budget_timer is not None:
+            self._budget_timer.stop()
+            self._budget_timer = None
+        try:
+            source = await self.metrics_source()
+            if source is None or not self.workspace.definitions.slos:
+                return
+            service = BudgetService(source, self.workspace.definitions.slos, clock=self.now)
+            reports = await service.refresh()
+            self.budget_board.apply(reports, self.now())
+            self.budgets_signal.publish(self.budget_board)
+        except Exception as exc:  # a bug must show in the app, not kill the refresh loop
+            self.notify(f"Budget refresh failed: {exc}", severity="error", markup=False)
+        finally:
+            if self.live:
+                interval = self.workspace.settings.refresh.budgets
+                self._budget_timer = self.set_timer(interval, self.refresh_budgets)
+
+    async def on_unmount(self) -> None:
+        if self._source is not None:
+            await self._source.aclose()
 
     # -- actions --------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ class Area:
 
 AREAS: tuple[Area, ...] = (
     Area("overview", "0", "Overview", "Every area at a glance", built=True),
-    Area("budgets", "1", "Error budgets", "SLOs, burn rates, budget remaining, policy"),
+    Area("budgets", "1", "Error budgets", "SLOs, burn rates, budget remaining, policy", built=True),
     Area("incidents", "2", "Incidents", "Declare, ICS roles, timeline, comms, postmortems"),
     Area("runbooks", "3", "Runbooks", "Step through runbooks, record outcomes, escalate"),
     Area("handoff", "4", "Handoff", "The shift handoff document, exported as Markdown"),

@@ -5,6 +5,10 @@ against it, so a binding id has one source of truth. Plain data: no Textual impo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.binding import Binding
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +38,25 @@ APP_KEYS: tuple[KeySpec, ...] = (
 # Screen-level bindings, by screen; each area adds its own as it is built.
 SCREEN_KEYS: dict[str, tuple[KeySpec, ...]] = {
     "help": (KeySpec("help.close", "escape,q,question_mark", "dismiss_help", "Close"),),
+    "budgets": (
+        KeySpec("budgets.refresh", "r", "refresh", "Refresh"),
+        KeySpec("budgets.details", "enter", "details", "Details"),
+    ),
+    "budget_detail": (
+        KeySpec("budget_detail.back", "escape", "back", "Back"),
+        KeySpec("budget_detail.refresh", "r", "refresh", "Refresh"),
+    ),
 }
+
+
+def screen_bindings(screen: str) -> list[Binding]:
+    """Textual bindings for a screen's specs (imported lazily: this module stays light)."""
+    from textual.binding import Binding
+
+    return [
+        Binding(s.key, s.action, s.description, show=s.show, id=s.id, key_display=s.key_display)
+        for s in SCREEN_KEYS[screen]
+    ]
 
 
 def all_binding_ids() -> set[str]:

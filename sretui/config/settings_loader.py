@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import getpass
 import os
 from pathlib import Path
@@ -128,10 +129,9 @@ def _keymap(table: Reader | None) -> dict[str, str]:
     for binding_id in list(table.data):
         keys = table.string(binding_id)
         if binding_id not in known:
-            table.problem(
-                binding_id,
-                f"no binding has this id; known ids: {', '.join(sorted(known))}",
-            )
+            close = difflib.get_close_matches(binding_id, sorted(known), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"ids: {', '.join(sorted(known))}"
+            table.problem(binding_id, f"no binding has this id; {hint} (? in the app lists them)")
             continue
         if keys is not None:
             keymap[binding_id] = keys

@@ -8,7 +8,10 @@ from textual.containers import Grid, VerticalScroll
 from textual.widgets import Static
 
 from sretui.areas import AREAS
+from sretui.domain.slo import BudgetState
 from sretui.screens.base import AreaScreen
+from sretui.services.budgets import STATE_ORDER, BudgetBoard
+from sretui.widgets.budget_text import budget_bar, state_text
 
 
 class AreaPanel(Static):
@@ -78,6 +81,34 @@ class OverviewScreen(AreaScreen):
                     state = "" if area.built else "Not built yet."
                     text = "\n".join(part for part in (area.summary, body, state) if part)
                     yield AreaPanel(area.id, area.title, area.key, text)
+
+    def on_mount(self) -> None:
+        app = self.app
+        app.budgets_signal.subscribe(self, self.show_budgets)  # type: ignore[attr-defined]
+        if app.budget_board.last_refresh is not None:  # type: ignore[attr-defined]
+            self.show_budgets(app.budget_board)  # type: ignore[attr-defined]
+
+    def show_budgets(self, board: BudgetBoard) -> None:
+        """Counts per state and the three SLOs with the least budget left."""
+        rows = board.ordered()
+        counts: dict[BudgetState, int] = {}
+        for row in rows:
+            counts[row.report.state] = counts.get(row.report.state, 0) + 1
+        text = Text()
+        for state in STATE_ORDER:
+            if counts.get(state):
+                if text:
+                    text.append("  ")
+                text.append(f"{counts[state]} ")
+                text.append_text(state_text(state))
+        for row in rows[:3]:
+            report = row.report
+            text.append("\n")
+            text.append_text(budget_bar(report.budget_remaining, report.state, width=5))
+            text.append(f" {report.slo.name}")
+            if report.firing:
+                text.append(" firing", style="bold red")
+        self.query_one("#panel-budgets", AreaPanel).update(text)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 110, "-wide")

@@ -13,6 +13,8 @@ from typing import Any
 from sretui.domain.budget import (
     BudgetReport,
     WindowReading,
+    burn_rate,
+    error_ratio,
     evaluate,
     failed_report,
     windows_for,
@@ -173,3 +175,35 @@ def report_json(report: BudgetReport) -> dict[str, Any]:
         "exhaustion_at": report.exhaustion_at.isoformat() if report.exhaustion_at else None,
         "error": report.error,
     }
+
+
+async def budget_history(
+    source: MetricsSource, slo: SLO, now: datetime, points: int = 120
+) -> list[tuple[datetime, float | None]]:
+    """Budget remaining at `points` instants across the SLO window ending now, from two range
+    queries (errors and totals over the SLO window at each step)."""
+    window = consumption_window(slo, now)
+    start = now - window
+    step = max(window.total_seconds() / points, 60.0)
+    error_query, total_query = slo.sli.render(slo.window)
+    errors, totals = await asyncio.gather(
+        source.query_range(error_query, start, now, step),
+        source.query_range(total_query, start, now, step),
+    )
+
+    def by_time(result: Any) -> dict[float, float]:
+        summed: dict[float, float] = {}
+        for series in result.series:
+            for stamp, value in series.points:
+                if not math.isnan(value):
+                    summed[stamp] = summed.get(stamp, 0.0) + value
+        return summed
+
+    error_points, total_points = by_time(errors), by_time(totals)
+    history: list[tuple[datetime, float | None]] = []
+    for stamp in sorted(total_points):
+        reading = WindowReading(error_points.get(stamp), total_points[stamp])
+        consumed = burn_rate(error_ratio(reading), slo.budget)
+        remaining = None if consumed is None else 1.0 - consumed
+        history.append((datetime.fromtimestamp(stamp, UTC), remaining))
+    return history

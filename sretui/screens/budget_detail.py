@@ -1,0 +1,173 @@
+"""Enter on a budget row: the SLO's budget over its window, its alerts against their
+thresholds, what the current burn means in plain words, and what the policy asks for."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from sretui.domain.budget import DOWNTIME_PERIODS, PROJECTION_WINDOW, BudgetReport, allowed_downtime
+from sretui.domain.durations import format_duration, humanize_duration
+from sretui.domain.slo import BudgetState
+from sretui.keys import screen_bindings
+from sretui.services.budgets import BudgetBoard, budget_history
+from sretui.widgets.budget_text import budget_bar, burn_text, state_text
+from sretui.widgets.chart import BlockChart
+from sretui.widgets.status_header import StatusHeader
+
+
+def burn_sentence(report: BudgetReport) -> str:
+    """What the numbers mean, in one sentence an on-call engineer can repeat."""
+    remaining = report.budget_remaining
+    window = format_duration(PROJECTION_WINDOW)
+    if report.state is BudgetState.ERROR:
+        return f"The backend refused the queries: {report.error}"
+    if remaining is None:
+        return "No traffic in the SLO window, so there is no budget to speak of."
+    if remaining <= 0:
+        return f"The budget is exhausted: {(1 - remaining) * 100:.1f}% of it is spent."
+    burn = report.burn_rates.get(window)
+    if burn is None or burn <= 0 or report.time_to_exhaustion is None:
+        return (
+            f"Nothing is burning at the {window} rate: the remaining {remaining * 100:.1f}% holds."
+        )
+    return (
+        f"At the {window} rate ({burn:.2f}x) the remaining {remaining * 100:.1f}% of the budget "
+        f"lasts {humanize_duration(report.time_to_exhaustion)}."
+    )
+
+
+class BudgetDetailScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("budget_detail")
+
+    DEFAULT_CSS = """
+    BudgetDetailScreen #detail { padding: 0 1; }
+    BudgetDetailScreen .section { margin-top: 1; height: auto; }
+    BudgetDetailScreen #detail-chart { height: auto; }
+    """
+
+    def __init__(self, slo_name: str) -> None:
+        super().__init__()
+        self.slo_name = slo_name
+
+    def compose(self) -> ComposeResult:
+        header = StatusHeader(f"Budget · {self.slo_name}", self.app.on_call_label)  # type: ignore[attr-defined]
+        header.health = self.app.health  # type: ignore[attr-defined]
+        header.now = self.app.now()  # type: ignore[attr-defined]
+        yield header
+        with VerticalScroll(id="detail"):
+            yield Static(id="detail-summary")
+            yield Static(
+                Text("Loading budget history…", style="dim"), id="detail-chart", classes="section"
+            )
+            yield Static(id="detail-alerts", classes="section")
+            yield Static(id="detail-policy", classes="section")
+            yield Static(id="detail-downtime", classes="section")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.app.budgets_signal.subscribe(self, self.show_board)  # type: ignore[attr-defined]
+        self.show_board(self.app.budget_board)  # type: ignore[attr-defined]
+        self.load_history()
+
+    def show_board(self, board: BudgetBoard) -> None:
+        row = board.rows.get(self.slo_name)
+        if row is None:
+            self.query_one("#detail-summary", Static).update(Text("No numbers yet…", style="dim"))
+            return
+        report, slo = row.report, row.report.slo
+        summary = Text()
+        summary.append(f"{slo.name}", style="bold")
+        summary.append(f"  {slo.service} · objective {slo.objective:g}% over {slo.window_label}")
+        if slo.owner:
+            summary.append(f" · owner {slo.owner}")
+        if slo.description:
+            summary.append(f"\n{slo.description}", style="dim")
+        summary.append("\nBudget left ")
+        summary.append_text(budget_bar(report.budget_remaining, report.state, width=20))
+        summary.append("  ")
+        summary.append_text(state_text(report.state))
+        summary.append(f"\n{burn_sentence(report)}")
+        if row.error and report.state is not BudgetState.ERROR:
+            summary.append(
+                f"\nLast refresh failed ({row.error}); numbers are "
+                f"{humanize_duration(row.age(self.app.now()))} old.",  # type: ignore[attr-defined]
+                style="yellow",
+            )
+        self.query_one("#detail-summary", Static).update(summary)
+
+        alerts = Table(title="Burn-rate alerts", title_justify="left", box=None, expand=False)
+        for column in ("Severity", "Threshold", "Long", "Burn", "Short", "Burn", "Firing"):
+            alerts.add_column(Text(column))
+        for status in report.alerts:
+            alert = status.alert
+            firing = Text("FIRING", style="bold red") if status.firing else Text("no")
+            if status.suppressed:
+                firing = Text("low traffic", style="dim")
+            alerts.add_row(
+                alert.severity,
+                f"{alert.burn_rate:.3g}x",
+                format_duration(alert.long),
+                burn_text(status.long_burn, alert.burn_rate),
+                format_duration(alert.short),
+                burn_text(status.short_burn, alert.burn_rate),
+                firing,
+            )
+        self.query_one("#detail-alerts", Static).update(alerts)
+
+        policy_state = report.state if report.state in slo.policy else None
+        policy = Text("Error-budget policy", style="bold")
+        if policy_state is None:
+            policy.append("\nNo policy applies while the state is unknown.")
+        else:
+            policy.append(f" ({policy_state.value})")
+            for action in slo.policy[policy_state]:
+                policy.append(f"\n• {action}")
+        self.query_one("#detail-policy", Static).update(policy)
+
+        downtime = Table(title="Allowed downtime", title_justify="left", box=None)
+        for name, _ in DOWNTIME_PERIODS:
+            downtime.add_column(Text(name))
+        downtime.add_row(
+            *(humanize_duration(allowed_downtime(slo.objective, p)) for _, p in DOWNTIME_PERIODS)
+        )
+        self.query_one("#detail-downtime", Static).update(downtime)
+
+    @work(exclusive=True, group="budget-history", exit_on_error=False)
+    async def load_history(self) -> None:
+        chart = self.query_one("#detail-chart", Static)
+        slo = next(
+            (s for s in self.app.workspace.definitions.slos if s.name == self.slo_name),  # type: ignore[attr-defined]
+            None,
+        )
+        source = await self.app.metrics_source()  # type: ignore[attr-defined]
+        if slo is None or source is None:
+            chart.update(Text("No history: no metrics backend.", style="dim"))
+            return
+        try:
+            history = await budget_history(source, slo, self.app.now())  # type: ignore[attr-defined]
+        except Exception as exc:  # shown, never a crash: the screen stays usable
+            chart.update(Text(f"Budget history unavailable: {exc}", style="red"))
+            return
+        values = [value for _, value in history]
+        title = Text(f"Budget left over the last {slo.window_label}", style="bold")
+        if not values:
+            chart.update(Group(title, Text("No data in this window.", style="dim")))
+            return
+        chart.update(Group(title, BlockChart(values, height=6)))
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_refresh(self) -> None:
+        self.app.refresh_budgets()  # type: ignore[attr-defined]
+        self.load_history()
