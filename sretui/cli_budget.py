@@ -111,7 +111,7 @@ def format_table(reports: list[BudgetReport], now: datetime) -> str:
     )
     rows = [header]
     for r in reports:
-        firing = ",".join(f"{a.alert.severity}:{a.alert.burn_rate:g}x" for a in r.firing) or "-"
+        firing = r.firing_label or "-"
         rows.append(
             (
                 r.slo.service,

@@ -23,6 +23,7 @@ LIGHT_MODULES = [
     "sretui.services.workspace",
     "sretui.cli",
     "sretui.keys",
+    "sretui.store",
     "sretui.areas",
 ]
 

@@ -75,6 +75,15 @@ class BudgetReport:
     def firing(self) -> tuple[AlertStatus, ...]:
         return tuple(a for a in self.alerts if a.firing)
 
+    @property
+    def firing_label(self) -> str:
+        """The fastest firing alert and how many more fire: "page 14.4x +2", or ""."""
+        firing = sorted(self.firing, key=lambda a: -a.alert.burn_rate)
+        if not firing:
+            return ""
+        first = f"{firing[0].alert.severity} {firing[0].alert.burn_rate:.3g}x"
+        return first + (f" +{len(firing) - 1}" if len(firing) > 1 else "")
+
 
 def error_ratio(reading: WindowReading) -> float | None:
     """errors / total for one window; None when there is no traffic or no data.

@@ -77,7 +77,7 @@ class BudgetsScreen(AreaScreen):
         table.clear()
         for row in board.ordered():
             report = row.report
-            firing = ", ".join(f"{a.alert.severity} {a.alert.burn_rate:g}x" for a in report.firing)
+            firing = report.firing_label
             name = Text(report.slo.name)
             if row.error and report.state is not BudgetState.ERROR:
                 name.append(" (stale)", style="yellow")
