@@ -10,7 +10,7 @@ from pathlib import Path
 @dataclass(frozen=True, slots=True)
 class BasicAuth:
     username: str
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)  # never in a log or traceback
     password_file: Path | None = None
 
     def resolve_password(self) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,13 @@ if TYPE_CHECKING:
     from sretui.store import Store
 
 DEMO_SEED = 7
+
+
+def strip_credentials(url: str) -> str:
+    """The URL without any user:password@ part, safe to show."""
+    scheme, sep, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme}{sep}{host.rpartition('@')[2]}{slash}{path}"
 
 
 def examples_dir() -> Path:
@@ -67,16 +75,17 @@ class Workspace:
             return f"demo (seed {DEMO_SEED})"
         if self.settings.prometheus is None:
             return "none"
-        return self.settings.prometheus.url
+        return strip_credentials(self.settings.prometheus.url)
 
-    def metrics_source(self) -> MetricsSource | None:
+    def metrics_source(self, clock: Callable[[], datetime] | None = None) -> MetricsSource | None:
         """A new client for the configured metrics backend, or None when there is none.
 
-        Imports httpx only here, so offline commands never pay for it."""
+        Imports httpx only here, so offline commands never pay for it. `clock` pins the demo
+        backend's "now" (its story is placed around it), for tests and snapshots."""
         if self.demo:
             from sretui.sources.demo import DemoSource
 
-            return DemoSource(seed=DEMO_SEED)
+            return DemoSource(seed=DEMO_SEED, clock=clock)
         if self.settings.prometheus is None:
             return None
         from sretui.sources.prometheus import PrometheusSource
