@@ -155,7 +155,7 @@ class SreApp(App[None], inherit_bindings=False):
         if not self._source_made:
             self._source_made = True
             # Creating the client imports httpx: keep that off the event loop.
-            self._source = await asyncio.to_thread(self.workspace.metrics_source)
+            self._source = await asyncio.to_thread(self.workspace.metrics_source, self.now)
         return self._source
 
     @work(exclusive=True, group="budgets", exit_on_error=False)

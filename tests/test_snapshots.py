@@ -39,3 +39,46 @@ def test_overview_with_problems(snap_compare, snapshot_dirs, size) -> None:
 
 def test_area_not_built(snap_compare, snapshot_dirs) -> None:
     assert snap_compare(_app(snapshot_dirs), press=["5"], terminal_size=(80, 24))
+
+
+def _demo_app(dirs: tuple[Path, Path]):
+    from sretui.sources.demo import DemoSource
+
+    app = make_app(demo=True, data_dir=str(dirs[1]), clock=lambda: FIXED_NOW, live=False)
+    app._source = DemoSource(seed=7, clock=lambda: FIXED_NOW)
+    app._source_made = True
+    return app
+
+
+async def _refreshed(pilot) -> None:
+    await pilot.app.refresh_budgets().wait()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_budgets(snap_compare, snapshot_dirs, size) -> None:
+    assert snap_compare(
+        _demo_app(snapshot_dirs), press=["1"], run_before=_refreshed, terminal_size=size
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_budget_detail(snap_compare, snapshot_dirs, size) -> None:
+    async def open_search(pilot) -> None:
+        await _refreshed(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+        table = pilot.app.screen.query_one("#budgets-table")
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        table.move_cursor(row=names.index("search-availability"))
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(_demo_app(snapshot_dirs), run_before=open_search, terminal_size=size)
+
+
+def test_overview_with_budgets(snap_compare, snapshot_dirs) -> None:
+    assert snap_compare(_demo_app(snapshot_dirs), run_before=_refreshed, terminal_size=(120, 40))

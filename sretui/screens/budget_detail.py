@@ -163,7 +163,8 @@ class BudgetDetailScreen(Screen[None]):
         if not values:
             chart.update(Group(title, Text("No data in this window.", style="dim")))
             return
-        chart.update(Group(title, BlockChart(values, height=6)))
+        ago = f"{slo.window_label} ago" if slo.calendar is None else f"start of {slo.window_label}"
+        chart.update(Group(title, BlockChart(values, height=6, left_label=ago, right_label="now")))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.style import Style
@@ -13,12 +15,24 @@ class BlockChart:
     """Renders values in [low, high] as columns of eighth-blocks, resampled to the width."""
 
     def __init__(
-        self, values: list[float | None], *, height: int = 6, low: float = 0.0, high: float = 1.0
+        self,
+        values: list[float | None],
+        *,
+        height: int = 6,
+        high: float = 1.0,
+        left_label: str = "",
+        right_label: str = "",
     ) -> None:
         self.values = values
         self.height = height
-        self.low = min([low, *(v for v in values if v is not None)])
-        self.high = max([high, *(v for v in values if v is not None)])
+        known = [v for v in values if v is not None]
+        # Zoom to the data (in 10% steps) so a drop from 79% to 65% is visible; keep 0% in view
+        # once the data comes near it, because that line is what matters then.
+        lowest = min(known, default=0.0)
+        self.low = math.floor(lowest * 10) / 10 - 0.1 if lowest > 0.3 else min(0.0, lowest)
+        self.high = max([high, *known])
+        self.left_label = left_label
+        self.right_label = right_label
 
     def _resample(self, width: int) -> list[float | None]:
         if not self.values or width <= 0:
@@ -39,7 +53,12 @@ class BlockChart:
         columns = self._resample(width)
         span = (self.high - self.low) or 1.0
         cells = self.height * 8
-        labels = {0: f"{self.high * 100:4.0f}% ", self.height - 1: f"{self.low * 100:4.0f}% "}
+        middle = (self.high + self.low) / 2
+        labels = {
+            0: f"{self.high * 100:4.0f}% ",
+            self.height // 2: f"{middle * 100:4.0f}% ",
+            self.height - 1: f"{self.low * 100:4.0f}% ",
+        }
         bar_style = Style(color="cyan")
         missing = Style(dim=True)
         for row in range(self.height):
@@ -51,4 +70,9 @@ class BlockChart:
                     continue
                 level = round((value - self.low) / span * cells)
                 yield Segment(BLOCKS[max(0, min(8, level - floor))], bar_style)
+            yield Segment.line()
+        if self.left_label or self.right_label:
+            gap = max(1, len(columns) - len(self.left_label) - len(self.right_label))
+            axis = " " * label_width + self.left_label + " " * gap + self.right_label
+            yield Segment(axis, Style(dim=True))
             yield Segment.line()
