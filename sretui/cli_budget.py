@@ -44,14 +44,15 @@ def run_budget(args: argparse.Namespace, workspace: Workspace) -> int:
             "or try --demo"
         )
 
+    now = datetime.now(UTC)  # one instant for every query and for generated_at
+
     async def read() -> list[BudgetReport]:
         try:
-            return await BudgetService(source, slos).refresh()
+            return await BudgetService(source, slos, clock=lambda: now).refresh()
         finally:
             await source.aclose()
 
     reports = sort_worst_first(asyncio.run(read()))
-    now = datetime.now(UTC)
     if args.json:
         payload = {
             "generated_at": now.isoformat(),
