@@ -1,0 +1,200 @@
+"""200 SLOs refreshed against a real Prometheus, against the same queries fired raw.
+
+Starts Prometheus on loopback with three days of backfilled counters for 20 services, defines
+200 SLOs over them (10 per service, different objectives and windows), then measures:
+
+1. `BudgetService.refresh()` through `PrometheusSource` (concurrency 8): median wall time.
+2. The very same PromQL queries fired with a bare httpx client and the same concurrency, only
+   parsing the JSON: median wall time. The ratio of 1 to 2 is the client's overhead (goal <= 1.3).
+3. The app during a refresh of those 200 SLOs: time from a key press to the screen switching
+   (the UI must stay responsive while the refresh runs).
+
+    .venv/bin/python benchmarks/budgets.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from realservers import constant_rate, openmetrics_counters, start_prometheus
+
+from sretui.config.settings import Endpoint
+from sretui.domain.budget import windows_for
+from sretui.domain.slo import SLI, SLO, default_alerts
+from sretui.services.budgets import BudgetService, consumption_window
+from sretui.sources.prometheus import PrometheusSource
+
+SERVICES = 20
+SLOS_PER_SERVICE = 10
+CONCURRENCY = 8
+OBJECTIVES = (99.0, 99.5, 99.9, 99.95, 99.99)
+WINDOWS = (timedelta(days=1), timedelta(days=2), timedelta(days=3))
+
+
+def history(end: float) -> str:
+    start = end - 3 * 86400
+    series = {}
+    for index in range(SERVICES):
+        rate = 5.0 + index
+        series[f'http_requests_total{{service="svc{index}",code="200"}}'] = constant_rate(
+            rate * 0.999, start
+        )
+        series[f'http_requests_total{{service="svc{index}",code="500"}}'] = constant_rate(
+            rate * 0.001 * (1 + index % 4), start
+        )
+    return openmetrics_counters(series, start=start, end=end)
+
+
+def slos() -> list[SLO]:
+    out = []
+    for index in range(SERVICES):
+        for n in range(SLOS_PER_SERVICE):
+            window = WINDOWS[n % len(WINDOWS)]
+            service = f"svc{index}"
+            out.append(
+                SLO(
+                    name=f"{service}-slo{n}",
+                    service=service,
+                    objective=OBJECTIVES[n % len(OBJECTIVES)],
+                    window=window,
+                    sli=SLI(
+                        f'sum(rate(http_requests_total{{service="{service}",code=~"5.."}}'
+                        "[{{window}}]))",
+                        f'sum(rate(http_requests_total{{service="{service}"}}[{{{{window}}}}]))',
+                    ),
+                    alerts=default_alerts(window),
+                )
+            )
+    return out
+
+
+def raw_queries(definitions: list[SLO], now: datetime) -> list[str]:
+    queries = []
+    for slo in definitions:
+        budget_window = consumption_window(slo, now)
+        for window in sorted(set(windows_for(slo)) - {slo.window} | {budget_window}):
+            queries.extend(slo.sli.render(window))
+    return queries
+
+
+async def fire_raw(url: str, queries: list[str], at: datetime) -> float:
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    gate = asyncio.Semaphore(CONCURRENCY)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+
+        async def one(query: str) -> None:
+            async with gate:
+                response = await client.post(
+                    f"{url}/api/v1/query", data={"query": query, "time": at.timestamp()}
+                )
+                payload = response.json()
+                assert payload["status"] == "success", payload
+
+        start = time.perf_counter()
+        await asyncio.gather(*(one(q) for q in queries))
+        return time.perf_counter() - start
+
+
+async def through_sretui(url: str, definitions: list[SLO], at: datetime) -> float:
+    source = PrometheusSource(Endpoint(url=url, timeout=30), max_concurrency=CONCURRENCY)
+    try:
+        service = BudgetService(source, definitions, clock=lambda: at)
+        start = time.perf_counter()
+        reports = await service.refresh()
+        elapsed = time.perf_counter() - start
+        failed = [r for r in reports if r.error]
+        assert not failed, failed[0].error
+        return elapsed
+    finally:
+        await source.aclose()
+
+
+async def responsiveness_during_refresh(
+    url: str, definitions: list[SLO]
+) -> tuple[list[float], list[float]]:
+    """Key press -> screen switch times, and event-loop lag samples, while the app refreshes
+    every SLO. Keys are posted as the terminal driver would (not through Pilot.press, which
+    waits for the app to go idle)."""
+    from textual import events
+
+    from sretui.app import SreApp
+    from sretui.services.workspace import open_workspace
+
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = open_workspace(config_dir=folder, data_dir=folder, prometheus_url=url)
+        workspace.definitions.slos = definitions
+        app = SreApp(workspace, live=False)
+        keys: list[float] = []
+        lags: list[float] = []
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2", "1")  # mount both screens first
+            await pilot.pause()
+            worker = app.refresh_budgets()
+            await asyncio.sleep(0.2)  # let the refresh get going
+            target = ["incidents", "budgets"]
+            while not worker.is_finished:
+                tick = time.perf_counter()
+                await asyncio.sleep(0.01)
+                lags.append(time.perf_counter() - tick - 0.01)
+                mode = target[len(keys) % 2]
+                start = time.perf_counter()
+                app.post_message(events.Key("2" if mode == "incidents" else "1", None))
+                while app.current_mode != mode and not worker.is_finished:
+                    await asyncio.sleep(0.001)
+                if app.current_mode == mode:
+                    keys.append(time.perf_counter() - start)
+            await worker.wait()
+            await pilot.pause()  # let the last key be handled before the app shuts down
+        return keys, lags
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    end = float(int(time.time()))
+    with tempfile.TemporaryDirectory() as folder:
+        server = start_prometheus(Path(folder), backfill_openmetrics=history(end))
+        try:
+            definitions = slos()
+            at = datetime.fromtimestamp(end, UTC)
+            queries = raw_queries(definitions, at)
+            asyncio.run(fire_raw(server.url, queries, at))  # warm Prometheus's caches
+            ours, raw = [], []
+            for _ in range(args.runs):
+                raw.append(asyncio.run(fire_raw(server.url, queries, at)))
+                ours.append(asyncio.run(through_sretui(server.url, definitions, at)))
+            keys, lags = asyncio.run(responsiveness_during_refresh(server.url, definitions))
+        finally:
+            server.stop()
+    ours_median, raw_median = statistics.median(ours), statistics.median(raw)
+    ratio = ours_median / raw_median
+    print(f"{len(definitions)} SLOs, {len(queries)} queries, concurrency {CONCURRENCY}")
+    print(f"raw httpx:         median {raw_median:.2f} s over {args.runs}")
+    print(f"BudgetService:     median {ours_median:.2f} s over {args.runs}")
+    print(f"ratio: {ratio:.2f}x (goal <= 1.30x) {'OK' if ratio <= 1.3 else 'OVER'}")
+    keys.sort()
+    lags.sort()
+    print(
+        f"during the refresh, key press -> screen switch: median "
+        f"{statistics.median(keys) * 1000:.0f} ms, p95 {keys[int(len(keys) * 0.95)] * 1000:.0f} ms,"
+        f" max {keys[-1] * 1000:.0f} ms over {len(keys)} presses"
+    )
+    print(
+        f"during the refresh, event-loop lag: median {statistics.median(lags) * 1000:.1f} ms, "
+        f"max {lags[-1] * 1000:.1f} ms over {len(lags)} samples"
+    )
+
+
+if __name__ == "__main__":
+    main()
