@@ -190,6 +190,13 @@ class SreApp(App[None], inherit_bindings=False):
     def action_switch_area(self, area_id: str) -> None:
         self.switch_mode(area_id)
 
+    def open_budget(self, slo_name: str) -> None:
+        """Show the budgets area with one SLO's detail on top."""
+        from sretui.screens.budget_detail import BudgetDetailScreen
+
+        self.switch_mode("budgets")
+        self.push_screen(BudgetDetailScreen(slo_name))
+
     def action_help(self) -> None:
         from sretui.screens.help import HelpScreen
 
@@ -207,6 +214,18 @@ class SreApp(App[None], inherit_bindings=False):
         yield SystemCommand(
             "Help: every key", "[?] Keys for this screen and everywhere", self.action_help
         )
+        if self.workspace.definitions.slos:
+            yield SystemCommand(
+                "Budgets: refresh now",
+                "[r on the budgets screen] Read every SLO again",
+                self.refresh_budgets,
+            )
+            for slo in self.workspace.definitions.slos:
+                yield SystemCommand(
+                    f"Budget: {slo.name}",
+                    f"{slo.service} · {slo.objective:g}% over {slo.window_label}",
+                    lambda name=slo.name: self.open_budget(name),  # type: ignore[misc]
+                )
         yield from super().get_system_commands(screen)
 
 

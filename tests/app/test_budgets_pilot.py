@@ -156,3 +156,19 @@ async def test_keys_work_while_a_refresh_is_running(data_dir: Path) -> None:
         await pilot.pause()
         assert app.current_mode == "incidents"
         await worker.wait()
+
+
+async def test_palette_opens_an_slo_detail(data_dir: Path) -> None:
+    now = [FIXED_NOW]
+    app = _demo_app(data_dir, now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.refresh_budgets().wait()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"budget: payments-availability")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.current_mode == "budgets"
+        assert isinstance(app.screen, BudgetDetailScreen)
+        assert app.screen.slo_name == "payments-availability"
