@@ -11,7 +11,7 @@ from sretui.areas import AREAS
 from sretui.domain.slo import BudgetState
 from sretui.screens.base import AreaScreen
 from sretui.services.budgets import STATE_ORDER, BudgetBoard
-from sretui.widgets.budget_text import budget_bar, state_text
+from sretui.widgets.budget_text import state_text
 
 
 class AreaPanel(Static):
@@ -103,8 +103,9 @@ class OverviewScreen(AreaScreen):
                 text.append_text(state_text(state))
         for row in rows[:3]:
             report = row.report
+            left = report.budget_remaining
             text.append("\n")
-            text.append_text(budget_bar(report.budget_remaining, report.state, width=5))
+            text.append(" -- " if left is None else f"{left * 100:3.0f}%", style="bold")
             text.append(f" {report.slo.name}")
             if report.firing:
                 text.append(" firing", style="bold red")

@@ -49,7 +49,8 @@ class BlockChart:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         label_width = 6
-        width = max(1, options.max_width - label_width)
+        # Two cells spare: a vertical scrollbar may appear after the width was measured.
+        width = max(1, options.max_width - label_width - 2)
         columns = self._resample(width)
         span = (self.high - self.low) or 1.0
         cells = self.height * 8
