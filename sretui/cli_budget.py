@@ -61,7 +61,7 @@ def run_budget(args: argparse.Namespace, workspace: Workspace) -> int:
         }
         print(json.dumps(payload, indent=2))
     else:
-        print(format_table(reports, now))
+        print(format_table(reports))
     failed = [r for r in reports if r.error]
     for report in failed:
         print(f"sretui: {report.slo.name}: {report.error}", file=sys.stderr)
@@ -96,7 +96,7 @@ def _burn(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}x"
 
 
-def format_table(reports: list[BudgetReport], now: datetime) -> str:
+def format_table(reports: list[BudgetReport]) -> str:
     header = (
         "SERVICE",
         "SLO",
