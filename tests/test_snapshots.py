@@ -82,3 +82,11 @@ def test_budget_detail(snap_compare, snapshot_dirs, size) -> None:
 
 def test_overview_with_budgets(snap_compare, snapshot_dirs) -> None:
     assert snap_compare(_demo_app(snapshot_dirs), run_before=_refreshed, terminal_size=(120, 40))
+
+
+def test_budgets_no_color(snap_compare, snapshot_dirs, monkeypatch) -> None:
+    """With NO_COLOR the state still reads: words (CRITICAL, WARNING, healthy), not colours."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(
+        _demo_app(snapshot_dirs), press=["1"], run_before=_refreshed, terminal_size=(80, 24)
+    )

@@ -145,6 +145,10 @@ class Reader:
         value = self._take(key, str, required)
         if value is None:
             return default
+        control = _first_control_character(value)
+        if control is not None:
+            self.problem(key, f"contains a control character ({control}); use plain text")
+            return default
         if not allow_empty and not value.strip():
             self.problem(key, "must not be empty")
             return default
@@ -278,6 +282,18 @@ class Reader:
             suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
             expected = f" (known keys: {', '.join(known)})" if known and not hint else ""
             self.problem(key, f"unknown key{suggestion}{expected}")
+
+
+def _first_control_character(text: str) -> str | None:
+    """The first C0/C1 control character other than newline and tab, as U+XXXX at position N.
+
+    Names and descriptions are drawn on the terminal: an escape sequence in them could repaint
+    or retitle the screen, so definitions may not carry any."""
+    for position, char in enumerate(text):
+        code = ord(char)
+        if (code < 32 and char not in "\n\t") or 127 <= code < 160:
+            return f"U+{code:04X} at position {position + 1}"
+    return None
 
 
 def _num(value: float) -> str:

@@ -162,3 +162,17 @@ def test_duplicate_runbook_names(tmp_path: Path) -> None:
         f"{second}: name 'same' is already used by {tmp_path / 'runbooks' / 'a.toml'}"
     ]
     assert [r.title for r in defs.runbooks] == ["A"]
+
+
+def test_control_characters_in_definitions_are_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "slos.toml",
+        '[[slo]]\nname = "evil\\u001b]0;pwned\\u0007"\nservice = "s"\nobjective = 99.9\n'
+        f'window = "30d"\ndescription = "two\\nlines are fine"\n{SLI}',
+    )
+    defs = load_definitions(tmp_path)
+    assert [str(p) for p in defs.problems] == [
+        f"{path}:2: slo[1].name: contains a control character (U+001B at position 5); "
+        "use plain text"
+    ]
+    assert defs.slos == []
