@@ -90,3 +90,25 @@ def test_budgets_no_color(snap_compare, snapshot_dirs, monkeypatch) -> None:
     assert snap_compare(
         _demo_app(snapshot_dirs), press=["1"], run_before=_refreshed, terminal_size=(80, 24)
     )
+
+
+def test_budgets_backend_down(snap_compare, snapshot_dirs) -> None:
+    """Numbers kept from before the outage, marked stale, with the error and their age."""
+    from datetime import timedelta
+
+    from sretui.sources.demo import DemoSource
+
+    now = [FIXED_NOW]
+    app = make_app(demo=True, data_dir=str(snapshot_dirs[1]), clock=lambda: now[0], live=False)
+    outage = (FIXED_NOW + timedelta(minutes=1), FIXED_NOW + timedelta(hours=1))
+    app._source = DemoSource(seed=7, clock=lambda: now[0], outages=[outage])
+    app._source_made = True
+
+    async def go_down(pilot) -> None:
+        await _refreshed(pilot)
+        now[0] = FIXED_NOW + timedelta(minutes=4)
+        await _refreshed(pilot)
+        await pilot.app.check_health().wait()
+        await pilot.pause()
+
+    assert snap_compare(app, press=["1"], run_before=go_down, terminal_size=(80, 24))

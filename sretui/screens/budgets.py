@@ -18,7 +18,19 @@ from sretui.screens.base import AreaScreen
 from sretui.services.budgets import BudgetBoard
 from sretui.widgets.budget_text import budget_bar, burn_text, duration_text, state_text
 
-COLUMNS = ("SLO", "Budget left", "State", "1h", "6h", "1d", "3d", "Firing", "Empty in", "Service")
+COLUMNS = (
+    "SLO",
+    "Budget left",
+    "State",
+    "1h",
+    "6h",
+    "1d",
+    "3d",
+    "Firing",
+    "Empty in",
+    "Objective",
+    "Service",
+)
 
 
 def board_summary(board: BudgetBoard, now: datetime) -> Text:
@@ -88,6 +100,7 @@ class BudgetsScreen(AreaScreen):
                 *(burn_text(report.burn_rates.get(w)) for w in ("1h", "6h", "1d", "3d")),
                 Text(firing or "-", style="bold red" if firing else "dim"),
                 duration_text(report.time_to_exhaustion),
+                Text(f"{report.slo.objective:g}% {report.slo.window_label}"),
                 Text(report.slo.service),
                 key=report.slo.name,
             )
