@@ -83,8 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(rules)
 
+    from sretui.cli_incident import add_parser as add_incident_parser
+
+    add_incident_parser(sub, _add_common)
+
     for name, summary in AREA_COMMANDS.items():
-        if name == "budget":
+        if name in ("budget", "incident"):
             continue
         area = sub.add_parser(name, help=summary, description=summary)
         _add_common(area)
@@ -180,6 +184,12 @@ def cmd_budget(args: argparse.Namespace) -> int:
     return run_budget(args, _workspace(args))
 
 
+def cmd_incident(args: argparse.Namespace) -> int:
+    from sretui.cli_incident import run_incident
+
+    return run_incident(args, _workspace(args))
+
+
 def cmd_area_not_built(args: argparse.Namespace) -> int:
     raise CliError(
         f"sretui {args.command}: not built yet in sretui {__version__}; "
@@ -199,6 +209,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check,
     "budget": cmd_budget,
+    "incident": cmd_incident,
 }
 
 

@@ -24,6 +24,8 @@ LIGHT_MODULES = [
     "sretui.cli",
     "sretui.keys",
     "sretui.store",
+    "sretui.services.incidents",
+    "sretui.cli_incident",
     "sretui.areas",
 ]
 
@@ -56,6 +58,7 @@ def test_module_imports_without_textual_or_httpx(module: str) -> None:
         ["budget", "--help"],
         ["check", "--demo"],
         ["check", "--config-dir", "/nonexistent"],
+        ["incident", "list", "--data-dir", "/tmp/sretui-hygiene", "--config-dir", "/nonexistent"],
     ],
 )
 def test_offline_cli_paths_import_neither(argv: list[str]) -> None:

@@ -1,0 +1,213 @@
+"""`sretui incident ...`: declare and run incidents from a shell. Offline: imports neither
+textual nor httpx, so it starts fast on a bastion."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from sretui.cli import EXIT_OK, CliError
+from sretui.domain.durations import humanize_duration
+from sretui.domain.incident import (
+    Broken,
+    IcsRole,
+    Incident,
+    IncidentError,
+    IncidentStatus,
+    Reach,
+    Severity,
+    Trigger,
+    add_note,
+    assign_role,
+    change_status,
+    classify,
+)
+from sretui.domain.postmortem import draft_postmortem
+from sretui.services.incidents import IncidentService, incident_json
+from sretui.services.workspace import Workspace
+
+
+def _choices(kind: Any) -> str:
+    return "|".join(member.value for member in kind)
+
+
+def add_parser(sub: Any, add_common: Any) -> None:
+    incident = sub.add_parser(
+        "incident",
+        help="declare and run incidents",
+        description="Declare and run incidents. IDs may be given as their last characters.",
+    )
+    add_common(incident)
+    commands = incident.add_subparsers(dest="incident_command", metavar="SUBCOMMAND")
+    commands.required = True
+
+    new = commands.add_parser("new", help="declare an incident (prints its id)")
+    add_common(new)
+    new.add_argument("--title", required=True)
+    new.add_argument(
+        "--severity", metavar="SEV1..SEV4", help="severity, or an override of the matrix"
+    )
+    new.add_argument("--broken", metavar=_choices(Broken), help="what is broken (with --users)")
+    new.add_argument("--users", metavar=_choices(Reach), help="how many users (with --broken)")
+    new.add_argument(
+        "--trigger",
+        action="append",
+        default=[],
+        metavar=_choices(Trigger),
+        help="an auto-escalation trigger (repeat for more)",
+    )
+    new.add_argument("--reason", default="", help="why, when --severity overrides the matrix")
+    new.add_argument("--service", action="append", default=[], metavar="S")
+    new.add_argument("--ic", metavar="NAME", help="incident commander (default: you)")
+    new.add_argument("--impact", default="", help="who or what is affected, in one line")
+    new.add_argument("--json", action="store_true")
+
+    listing = commands.add_parser("list", help="open incidents, most severe first")
+    add_common(listing)
+    listing.add_argument("--all", action="store_true", help="resolved and reviewed ones too")
+    listing.add_argument("--json", action="store_true")
+
+    show = commands.add_parser("show", help="one incident with its timeline")
+    add_common(show)
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+
+    note = commands.add_parser("note", help="add a note to the timeline")
+    add_common(note)
+    note.add_argument("id")
+    note.add_argument("text")
+
+    role = commands.add_parser("role", help="give a role to someone")
+    add_common(role)
+    role.add_argument("id")
+    role.add_argument("role", metavar=_choices(IcsRole))
+    role.add_argument("name")
+
+    status = commands.add_parser("status", help="move the incident along its lifecycle")
+    add_common(status)
+    status.add_argument("id")
+    status.add_argument("status", metavar=_choices(IncidentStatus))
+    status.add_argument("--note", default="")
+    status.add_argument("--root-cause", help="one line; needed to resolve")
+
+    postmortem = commands.add_parser("postmortem", help="a blameless postmortem draft (Markdown)")
+    add_common(postmortem)
+    postmortem.add_argument("id")
+
+
+def run_incident(args: argparse.Namespace, workspace: Workspace) -> int:
+    service = IncidentService(workspace.store(), workspace.user)
+    command = args.incident_command
+    try:
+        if command == "new":
+            return _new(args, service)
+        if command == "list":
+            return _list(args, service)
+        if command == "show":
+            return _show(args, service)
+        if command == "note":
+            incident = service.apply(args.id, add_note, args.text)
+            print(f"{incident.id}: note added")
+        elif command == "role":
+            incident = service.apply(args.id, assign_role, args.role, args.name)
+            print(f"{incident.id}: {IcsRole(args.role).label} is {args.name}")
+        elif command == "status":
+            incident = service.apply(
+                args.id, change_status, args.status, root_cause=args.root_cause, note=args.note
+            )
+            print(f"{incident.id}: {incident.status.value}")
+        elif command == "postmortem":
+            incident = service.load(args.id).incident
+            sys.stdout.write(draft_postmortem(incident, service.clock()))
+        return EXIT_OK
+    except IncidentError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _new(args: argparse.Namespace, service: IncidentService) -> int:
+    classification = None
+    if args.broken or args.users:
+        if not (args.broken and args.users):
+            raise CliError("--broken and --users go together (the two matrix questions)")
+        classification = classify(args.broken, args.users, args.trigger)
+    elif args.trigger:
+        raise CliError("--trigger raises a matrix severity: give --broken and --users too")
+    if classification is None and not args.severity:
+        raise CliError("give --severity SEV1..SEV4, or --broken and --users for the matrix")
+    incident = service.declare(
+        args.title,
+        services=args.service,
+        classification=classification,
+        severity=Severity(args.severity) if args.severity else None,
+        reason=args.reason,
+        commander=args.ic,
+        impact=args.impact,
+    )
+    if args.json:
+        print(json.dumps(incident_json(incident), indent=2))
+    else:
+        print(incident.id)
+        print(
+            f"{incident.severity.value} · {incident.channel} · IC {incident.commander}",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace, service: IncidentService) -> int:
+    loaded = service.list(include_closed=args.all)
+    if args.json:
+        print(json.dumps([incident_json(item.incident) for item in loaded], indent=2))
+        return EXIT_OK
+    now = service.clock()
+    rows = [("ID", "SEV", "STATUS", "AGE", "IC", "TITLE")]
+    for item in loaded:
+        inc = item.incident
+        rows.append(
+            (
+                inc.id,
+                inc.severity.value,
+                inc.status.value,
+                humanize_duration(now - inc.declared_at, parts=1),
+                inc.commander,
+                inc.title,
+            )
+        )
+    if len(rows) == 1:
+        print("No open incidents." if not args.all else "No incidents.")
+        return EXIT_OK
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace, service: IncidentService) -> int:
+    loaded = service.load(args.id)
+    for problem in loaded.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    incident = loaded.incident
+    if args.json:
+        print(json.dumps(incident_json(incident), indent=2))
+        return EXIT_OK
+    print(describe(incident))
+    return EXIT_OK
+
+
+def describe(incident: Incident) -> str:
+    lines = [
+        f"{incident.id}  {incident.severity.value}  {incident.status.value}",
+        incident.title,
+        f"channel {incident.channel}; services {', '.join(incident.services) or '-'}",
+        f"severity: {incident.severity_reason}",
+        "roles:",
+    ]
+    for role, holders in incident.roles.items():
+        lines.append(f"  {role.label}: {', '.join(holders) if holders else '(empty)'}")
+    lines.append("timeline:")
+    for event in incident.timeline:
+        pin = "*" if event.id in incident.pinned else " "
+        lines.append(f" {pin}{event.at.astimezone():%Y-%m-%d %H:%M} {event.author}: {event.text}")
+    return "\n".join(lines)

@@ -1,0 +1,175 @@
+"""Incidents on disk: one append-only JSONL log per incident under `incidents/` in the data dir.
+
+Every change is a domain command that validates against the folded state and returns one event;
+the event is appended under the log's lock, so engineers in separate processes (two app
+instances, the CLI) never lose each other's events. Reading folds the log again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sretui.domain.incident import (
+    DEFAULT_CHECK_IN_CADENCE,
+    Incident,
+    IncidentError,
+    IncidentEvent,
+    Severity,
+    declare,
+    fold,
+    next_check_in,
+)
+from sretui.store import DocumentError, Store
+
+FOLDER = "incidents"
+SUFFIX = ".jsonl"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class IncidentNotFound(IncidentError):
+    """No incident matches the id the user gave (or more than one does)."""
+
+
+@dataclass(slots=True)
+class LoadedIncident:
+    incident: Incident
+    problems: list[DocumentError] = field(default_factory=list)  # bad lines, skipped
+
+
+class IncidentService:
+    """Declare, change and read incidents for one engineer (`user`)."""
+
+    def __init__(self, store: Store, user: str, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.store = store
+        self.user = user
+        self.clock = clock
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def names(self) -> list[str]:
+        return self.store.list(FOLDER, suffix=SUFFIX)
+
+    def load(self, incident_id: str) -> LoadedIncident:
+        """Fold the incident's log. Corrupt lines are skipped and reported, never fatal."""
+        name = self._name(self.resolve(incident_id))
+        log = self.store.read_log(name)
+        events, problems = [], list(log.problems)
+        for number, record in enumerate(log.records, start=1):
+            try:
+                events.append(IncidentEvent.from_json(record))
+            except ValueError as exc:
+                problems.append(
+                    DocumentError(self.store.path(name), None, f"event {number}: {exc}")
+                )
+        try:
+            return LoadedIncident(fold(events), problems)
+        except ValueError as exc:
+            raise IncidentError(f"{self.store.path(name)}: {exc}") from exc
+
+    def list(self, *, include_closed: bool = False) -> list[LoadedIncident]:
+        """Incidents, most severe and then newest first; closed ones only when asked."""
+        loaded = []
+        for name in self.names():
+            try:
+                item = self.load(name.removeprefix(f"{FOLDER}/").removesuffix(SUFFIX))
+            except IncidentError:
+                continue  # reported by `problems()`; one broken log never hides the others
+            if include_closed or item.incident.is_open:
+                loaded.append(item)
+        loaded.sort(key=lambda i: (i.incident.severity.rank, -i.incident.declared_at.timestamp()))
+        return loaded
+
+    def resolve(self, given: str) -> str:
+        """The full id for `given`: a full id, or a unique tail of one (e.g. its last 4)."""
+        given = given.strip()
+        ids = [n.removeprefix(f"{FOLDER}/").removesuffix(SUFFIX) for n in self.names()]
+        if given in ids:
+            return given
+        matches = [i for i in ids if given and i.lower().endswith(given.lower())]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise IncidentNotFound(
+                f"no incident {given!r}; `sretui incident list --all` shows every id"
+            )
+        raise IncidentNotFound(f"{given!r} matches {len(matches)} incidents: {', '.join(matches)}")
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def declare(self, title: str, **kwargs: Any) -> Incident:
+        """Declare an incident; the log is created with the `declared` event."""
+        for _ in range(5):
+            event = declare(title, by=self.user, at=self.clock(), **kwargs)
+            incident = fold([event])
+            name = self._name(incident.id)
+            if not self.store.exists(name):  # ids carry a random suffix; a clash is rare
+                self.store.append(name, event.to_json())
+                return incident
+        raise IncidentError("could not find a free incident id")  # pragma: no cover
+
+    def apply(
+        self, incident_id: str, command: Callable[..., IncidentEvent], *args: Any, **kwargs: Any
+    ) -> Incident:
+        """Run a domain command against the current state and append its event."""
+        full_id = self.resolve(incident_id)
+        current = self.load(full_id).incident
+        event = command(current, *args, by=self.user, at=self.clock(), **kwargs)
+        self.store.append(self._name(full_id), event.to_json())
+        return fold([*current.timeline, event])
+
+    @staticmethod
+    def _name(incident_id: str) -> str:
+        return f"{FOLDER}/{incident_id}{SUFFIX}"
+
+
+def incident_json(
+    incident: Incident, cadence: Mapping[Severity, timedelta] = DEFAULT_CHECK_IN_CADENCE
+) -> dict[str, Any]:
+    """The `--json` shape of one incident."""
+    check_in = next_check_in(incident, cadence)
+    return {
+        "id": incident.id,
+        "title": incident.title,
+        "severity": incident.severity.value,
+        "severity_reason": incident.severity_reason,
+        "status": incident.status.value,
+        "services": list(incident.services),
+        "channel": incident.channel,
+        "declared_at": incident.declared_at.isoformat(),
+        "declared_by": incident.declared_by,
+        "roles": {role.value: list(holders) for role, holders in incident.roles.items()},
+        "mitigated_at": incident.mitigated_at.isoformat() if incident.mitigated_at else None,
+        "resolved_at": incident.resolved_at.isoformat() if incident.resolved_at else None,
+        "root_cause": incident.root_cause or None,
+        "next_check_in": check_in.isoformat() if check_in and incident.is_open else None,
+        "timeline": [
+            {
+                "id": e.id,
+                "at": e.at.isoformat(),
+                "author": e.author,
+                "kind": e.kind.value,
+                "text": e.text,
+                "pinned": e.id in incident.pinned,
+            }
+            for e in incident.timeline
+        ],
+        "action_items": [
+            {
+                "id": item.label,
+                "description": item.description,
+                "type": item.type.value,
+                "owner": item.owner or None,
+                "priority": item.priority.value,
+                "deadline": item.deadline.isoformat() if item.deadline else None,
+                "status": item.status.value,
+                "ticket": item.ticket or None,
+            }
+            for item in incident.action_items
+        ],
+    }
