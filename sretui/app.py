@@ -20,8 +20,10 @@ from sretui.areas import AREAS, AREAS_BY_ID
 from sretui.domain.health import HealthState, HealthStatus
 from sretui.keys import APP_KEYS
 from sretui.services.budgets import BudgetBoard
+from sretui.services.incidents import IncidentService
 from sretui.services.workspace import Workspace, open_workspace
 from sretui.sources.base import MetricsSource
+from sretui.store import ChangeWatcher
 from sretui.widgets.status_header import StatusHeader
 
 
@@ -79,6 +81,9 @@ class SreApp(App[None], inherit_bindings=False):
         self.budget_board = BudgetBoard()
         self.budgets_signal: Signal[BudgetBoard] = Signal(self, "budgets")
         self._budget_timer: Timer | None = None
+        self.incidents_signal: Signal[set[str]] = Signal(self, "incidents")
+        self._incidents: IncidentService | None = None
+        self._state_watcher: ChangeWatcher | None = None
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -88,6 +93,7 @@ class SreApp(App[None], inherit_bindings=False):
         self.switch_mode("overview")
         if self.live:
             self.set_interval(1.0, self._tick, name="clock")
+            self.set_interval(self.workspace.settings.refresh.state, self.poll_state)
             if self.health.state is not HealthState.NONE:
                 self.call_after_refresh(self.check_health)
                 if self.workspace.definitions.slos:
@@ -149,6 +155,24 @@ class SreApp(App[None], inherit_bindings=False):
             self.set_health(await self._monitor.check())
         finally:
             self.set_timer(self.workspace.settings.refresh.health, self.check_health)
+
+    def incident_service(self) -> IncidentService:
+        """Incidents on this app's data dir, written as the configured user."""
+        if self._incidents is None:
+            self._incidents = IncidentService(
+                self.workspace.store(), self.workspace.user, clock=self.now
+            )
+        return self._incidents
+
+    def poll_state(self) -> None:
+        """Tell screens what other processes changed in the data dir (cheap mtime polling)."""
+        if self._state_watcher is None:
+            self._state_watcher = ChangeWatcher(self.workspace.store(), "incidents")
+            self._state_watcher.poll()
+            return
+        changed = self._state_watcher.poll()
+        if changed:
+            self.incidents_signal.publish(changed)
 
     async def metrics_source(self) -> MetricsSource | None:
         """The one metrics client of this app, made on first use."""

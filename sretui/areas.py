@@ -17,7 +17,13 @@ class Area:
 AREAS: tuple[Area, ...] = (
     Area("overview", "0", "Overview", "Every area at a glance", built=True),
     Area("budgets", "1", "Error budgets", "SLOs, burn rates, budget remaining, policy", built=True),
-    Area("incidents", "2", "Incidents", "Declare, ICS roles, timeline, comms, postmortems"),
+    Area(
+        "incidents",
+        "2",
+        "Incidents",
+        "Declare, ICS roles, timeline, comms, postmortems",
+        built=True,
+    ),
     Area("runbooks", "3", "Runbooks", "Step through runbooks, record outcomes, escalate"),
     Area("handoff", "4", "Handoff", "The shift handoff document, exported as Markdown"),
     Area("toil", "5", "Toil", "Log toil fast, toil %, automation candidates and ROI"),

@@ -42,6 +42,23 @@ SCREEN_KEYS: dict[str, tuple[KeySpec, ...]] = {
         KeySpec("budgets.refresh", "r", "refresh", "Refresh"),
         KeySpec("budgets.details", "enter", "details", "Details"),
     ),
+    "incidents": (
+        KeySpec("incidents.declare", "n", "declare", "Declare"),
+        KeySpec("incidents.note", "a", "note", "Note"),
+        KeySpec("incidents.role", "o", "role", "Roles"),
+        KeySpec("incidents.status", "s", "status", "Status"),
+        KeySpec("incidents.comms", "u", "comms", "Update"),
+        KeySpec("incidents.pin", "p", "pin", "Pin", show=False),
+        KeySpec("incidents.postmortem", "P", "postmortem", "Postmortem", show=False),
+        KeySpec("incidents.all", "A", "toggle_all", "All/open", show=False),
+    ),
+    "incident_text": (
+        KeySpec("incident_text.back", "escape", "back", "Back"),
+        KeySpec("incident_text.copy", "ctrl+y", "copy", "Copy"),
+        KeySpec("incident_text.save", "ctrl+s", "save", "Save"),
+        KeySpec("incident_text.sent", "ctrl+r", "sent", "Mark sent"),
+        KeySpec("incident_text.next", "ctrl+n", "next_draft", "Next draft"),
+    ),
     "budget_detail": (
         KeySpec("budget_detail.back", "escape", "back", "Back"),
         KeySpec("budget_detail.refresh", "r", "refresh", "Refresh"),

@@ -8,6 +8,7 @@ from textual.containers import Grid, VerticalScroll
 from textual.widgets import Static
 
 from sretui.areas import AREAS
+from sretui.domain.durations import humanize_duration
 from sretui.domain.slo import BudgetState
 from sretui.screens.base import AreaScreen
 from sretui.services.budgets import STATE_ORDER, BudgetBoard
@@ -85,8 +86,38 @@ class OverviewScreen(AreaScreen):
     def on_mount(self) -> None:
         app = self.app
         app.budgets_signal.subscribe(self, self.show_budgets)  # type: ignore[attr-defined]
+        app.incidents_signal.subscribe(self, self.show_incidents)  # type: ignore[attr-defined]
+        self.show_incidents()
+        self.set_interval(5.0, self.show_incidents)
         if app.budget_board.last_refresh is not None:  # type: ignore[attr-defined]
             self.show_budgets(app.budget_board)  # type: ignore[attr-defined]
+
+    def show_incidents(self, _changed: object = None) -> None:
+        """Open incidents by severity, each with its age and when the next update is due."""
+        from sretui.screens.incidents import SEVERITY_STYLES, check_in_text
+
+        app = self.app
+        open_incidents = [i.incident for i in app.incident_service().list()]  # type: ignore[attr-defined]
+        text = Text()
+        if not open_incidents:
+            text.append("No open incidents. Press 2, then n to declare.", style="dim")
+        else:
+            counts: dict[str, int] = {}
+            for incident in open_incidents:
+                counts[incident.severity.value] = counts.get(incident.severity.value, 0) + 1
+            for severity, count in sorted(counts.items()):
+                if text:
+                    text.append("  ")
+                text.append(f"{count} ")
+                text.append(severity, style=SEVERITY_STYLES[severity])
+            now = app.now()  # type: ignore[attr-defined]
+            for incident in open_incidents[:3]:
+                text.append("\n")
+                text.append(f"{incident.severity.value} ", style="bold")
+                text.append(f"{humanize_duration(now - incident.declared_at, parts=1)} ")
+                text.append_text(check_in_text(incident, now))
+                text.append(f" {incident.title}")
+        self.query_one("#panel-incidents", AreaPanel).update(text)
 
     def show_budgets(self, board: BudgetBoard) -> None:
         """Counts per state and the three SLOs with the least budget left."""

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from sretui.app import SreApp, make_app
 from sretui.screens.budgets import BudgetsScreen
 from sretui.screens.help import HelpScreen
+from sretui.screens.incidents import IncidentsScreen
 from sretui.screens.not_built import NotBuiltScreen
 from sretui.screens.overview import OverviewScreen
 from sretui.services.workspace import open_workspace
@@ -39,8 +40,10 @@ async def test_number_keys_switch_areas(config_dir: Path, data_dir: Path) -> Non
         await pilot.pause()
         assert isinstance(app.screen, BudgetsScreen)
         assert app.screen.query_one(StatusHeader).area_title == "Error budgets"
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentsScreen)
         expected = {
-            "2": "Incidents: not built yet",
             "3": "Runbooks: not built yet",
             "4": "Handoff: not built yet",
             "5": "Toil: not built yet",

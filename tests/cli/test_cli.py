@@ -40,8 +40,8 @@ def test_help_lists_every_subcommand() -> None:
 
 
 def test_each_area_command_has_help_and_json() -> None:
-    for command in ("budget", "incident", "runbook", "handoff", "toil", "gameday"):
-        result = run(command, "--help")
+    for command in ("budget", "incident list", "runbook", "handoff", "toil", "gameday"):
+        result = run(*command.split(), "--help")
         assert result.returncode == 0, result.stderr
         assert "--json" in result.stdout
 

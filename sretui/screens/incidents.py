@@ -1,0 +1,335 @@
+"""`2`: open incidents, who holds each role, the timeline, and the next check-in.
+
+Every change goes through `IncidentService` (one event appended under the log's lock); the app's
+state watcher tells this screen when another process changed an incident."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from sretui.domain.durations import humanize_duration
+from sretui.domain.incident import (
+    DEFAULT_CHECK_IN_CADENCE,
+    IcsRole,
+    Incident,
+    IncidentError,
+    IncidentStatus,
+    add_note,
+    assign_role,
+    change_status,
+    classify,
+    ics_warnings,
+    next_check_in,
+    pin,
+    unpin,
+)
+from sretui.keys import screen_bindings
+from sretui.screens.base import AreaScreen
+from sretui.screens.incident_forms import ChoicePrompt, DeclareForm, TextPrompt
+from sretui.services.incidents import IncidentService
+
+SEVERITY_STYLES = {"SEV1": "bold white on red", "SEV2": "bold red", "SEV3": "yellow", "SEV4": ""}
+STATUS_ORDER = list(IncidentStatus)
+
+
+def check_in_text(incident: Incident, now: datetime) -> Text:
+    """ "in 12 min", "OVERDUE 3 min" (a word, not only a colour), or "-" without a cadence."""
+    due = next_check_in(incident, DEFAULT_CHECK_IN_CADENCE)
+    if due is None or not incident.is_open:
+        return Text("-", style="dim")
+    left = due - now
+    if left.total_seconds() < 0:
+        return Text(f"OVERDUE {humanize_duration(-left, parts=1)}", style="bold white on red")
+    minutes, seconds = divmod(int(left.total_seconds()), 60)
+    style = "bold yellow" if left < timedelta(minutes=5) else ""
+    return Text(f"in {minutes}:{seconds:02d}", style=style)
+
+
+def incident_detail(incident: Incident, now: datetime, *, events: int = 12) -> Text:
+    text = Text()
+    text.append(f"{incident.severity.value}", style=SEVERITY_STYLES[incident.severity.value])
+    text.append(" ")
+    text.append(f"{incident.status.value.upper()}  ", style="bold")
+    text.append(incident.title, style="bold")
+    text.append(f"\n{incident.id} · {incident.channel}")
+    if incident.services:
+        text.append(f" · {', '.join(incident.services)}")
+    text.append(f"\nSeverity: {incident.severity_reason}", style="dim")
+    text.append("\nNext update: ")
+    text.append_text(check_in_text(incident, now))
+    text.append("\n")
+    for role in IcsRole:
+        holders = incident.holders(role)
+        text.append(f"\n{role.label:<22}")
+        if holders:
+            text.append(", ".join(holders))
+        else:
+            text.append("(empty)", style="yellow")
+    for warning in ics_warnings(incident):
+        text.append(f"\n! {warning}", style="yellow")
+    if incident.root_cause:
+        text.append(f"\nRoot cause: {incident.root_cause}")
+    text.append("\n\nTimeline", style="bold underline")
+    shown = incident.timeline[-events:]
+    if len(incident.timeline) > len(shown):
+        text.append(f"  ({len(incident.timeline) - len(shown)} earlier)", style="dim")
+    for event in shown:
+        mark = "*" if event.id in incident.pinned else " "
+        text.append(f"\n{mark}{event.at.astimezone():%H:%M} ", style="dim")
+        text.append(f"{event.author}: ", style="bold")
+        text.append(event.text)
+    return text
+
+
+class IncidentsScreen(AreaScreen):
+    AREA = "incidents"
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("incidents")
+
+    DEFAULT_CSS = """
+    IncidentsScreen #incidents-table { height: auto; max-height: 8; }
+    IncidentsScreen #incidents-empty { padding: 0 1; color: $text-muted; height: auto; }
+    IncidentsScreen #incident-detail-scroll { height: 1fr; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_all = False
+        self.incidents: dict[str, Incident] = {}
+        self._bell_rung: set[tuple[str, datetime]] = set()
+
+    @property
+    def service(self) -> IncidentService:
+        return self.app.incident_service()  # type: ignore[attr-defined, no-any-return]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="incidents-empty")
+        table: DataTable[Text | str] = DataTable(id="incidents-table", cursor_type="row")
+        for column in ("Sev", "Status", "Next update", "Age", "IC", "Title", "Id"):
+            table.add_column(column, key=column)
+        yield table
+        with VerticalScroll(id="incident-detail-scroll"):
+            yield Static("", id="incident-detail")
+
+    def on_mount(self) -> None:
+        self.app.incidents_signal.subscribe(self, self.reload)  # type: ignore[attr-defined]
+        self.reload()
+        self.set_interval(1.0, self.tick)
+
+    # -- showing ----------------------------------------------------------------------------
+
+    def reload(self, _changed: object = None) -> None:
+        loaded = self.service.list(include_closed=self.show_all)
+        self.incidents = {item.incident.id: item.incident for item in loaded}
+        table = self.query_one("#incidents-table", DataTable)
+        selected = self.selected_id()
+        table.clear()
+        now = self.app.now()  # type: ignore[attr-defined]
+        for incident in self.incidents.values():
+            table.add_row(*self._cells(incident, now), key=incident.id)
+        if selected in self.incidents:
+            table.move_cursor(row=table.get_row_index(selected))
+        empty = self.query_one("#incidents-empty", Static)
+        empty.display = not self.incidents
+        which = "incidents" if self.show_all else "open incidents"
+        empty.update(Text(f"No {which}. Press n to declare one."))
+        self.show_detail()
+
+    def _cells(self, incident: Incident, now: datetime) -> list[Text]:
+        sev = incident.severity.value
+        return [
+            Text(sev, style=SEVERITY_STYLES[sev]),
+            Text(incident.status.value),
+            check_in_text(incident, now),
+            Text(humanize_duration(now - incident.declared_at, parts=1)),
+            Text(incident.commander),
+            Text(incident.title),
+            Text(incident.id[-4:], style="dim"),
+        ]
+
+    def selected_id(self) -> str | None:
+        table = self.query_one("#incidents-table", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+
+    def selected(self) -> Incident | None:
+        chosen = self.selected_id()
+        return self.incidents.get(chosen) if chosen else None
+
+    @on(DataTable.RowHighlighted, "#incidents-table")
+    def show_detail(self) -> None:
+        incident = self.selected()
+        detail = self.query_one("#incident-detail", Static)
+        if incident is None:
+            detail.update("")
+            return
+        detail.update(incident_detail(incident, self.app.now()))  # type: ignore[attr-defined]
+
+    def tick(self) -> None:
+        """Count down the check-ins; ring the bell once when one falls due."""
+        now = self.app.now()  # type: ignore[attr-defined]
+        table = self.query_one("#incidents-table", DataTable)
+        for incident in self.incidents.values():
+            if incident.id not in table.rows:
+                continue
+            table.update_cell(incident.id, "Next update", check_in_text(incident, now))
+            due = next_check_in(incident, DEFAULT_CHECK_IN_CADENCE)
+            if due is not None and incident.is_open and due <= now:
+                key = (incident.id, due)
+                if key not in self._bell_rung:
+                    self._bell_rung.add(key)
+                    self.app.bell()
+                    self.notify(
+                        f"{incident.severity.value} {incident.title}: a status update is due "
+                        "(press u)",
+                        severity="warning",
+                        markup=False,
+                        timeout=10,
+                    )
+        self.show_detail()
+
+    # -- acting -----------------------------------------------------------------------------
+
+    def _apply(self, command: Any, *args: Any, **kwargs: Any) -> Incident | None:
+        incident = self.selected()
+        if incident is None:
+            self.notify("No incident selected: press n to declare one.", severity="warning")
+            return None
+        try:
+            updated = self.service.apply(incident.id, command, *args, **kwargs)
+        except IncidentError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return None
+        self.reload()
+        return updated
+
+    @work(exclusive=True, group="incident-form", exit_on_error=False)
+    async def action_declare(self) -> None:
+        user = self.app.workspace.user  # type: ignore[attr-defined]
+        values = await self.app.push_screen_wait(DeclareForm(commander=""))
+        if values is None:
+            return
+        classification = None
+        if values["broken"] and values["reach"]:
+            classification = classify(values["broken"], values["reach"], values["triggers"])
+        try:
+            incident = self.service.declare(
+                values["title"],
+                services=values["services"],
+                classification=classification,
+                severity=values["severity"],
+                reason=values["reason"],
+                commander=values["commander"],
+            )
+        except IncidentError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.reload()
+        table = self.query_one("#incidents-table", DataTable)
+        table.move_cursor(row=table.get_row_index(incident.id))
+        self.notify(
+            f"Declared {incident.severity.value} {incident.id}; channel {incident.channel}; "
+            f"IC {incident.commander or user}",
+            markup=False,
+        )
+
+    @work(exclusive=True, group="incident-form", exit_on_error=False)
+    async def action_note(self) -> None:
+        if self.selected() is None:
+            return
+        text = await self.app.push_screen_wait(TextPrompt("Note for the timeline"))
+        if text:
+            self._apply(add_note, text)
+
+    @work(exclusive=True, group="incident-form", exit_on_error=False)
+    async def action_role(self) -> None:
+        incident = self.selected()
+        if incident is None:
+            return
+        choices = [
+            (f"{r.label}: {', '.join(incident.holders(r)) or '(empty)'}", r.value) for r in IcsRole
+        ]
+        role = await self.app.push_screen_wait(ChoicePrompt("Assign which role?", choices))
+        if role is None:
+            return
+        label = IcsRole(role).label
+        name = await self.app.push_screen_wait(TextPrompt(f"Who is {label}?"))
+        if name:
+            self._apply(assign_role, role, name)
+
+    @work(exclusive=True, group="incident-form", exit_on_error=False)
+    async def action_status(self) -> None:
+        incident = self.selected()
+        if incident is None:
+            return
+        choices = []
+        for status in IncidentStatus:
+            if status is incident.status:
+                continue
+            back = STATUS_ORDER.index(status) < STATUS_ORDER.index(incident.status)
+            choices.append((f"{status.value}{' (reopen)' if back else ''}", status.value))
+        status = await self.app.push_screen_wait(ChoicePrompt("Move to", choices))
+        if status is None:
+            return
+        root_cause = None
+        closing = STATUS_ORDER.index(IncidentStatus(status)) >= STATUS_ORDER.index(
+            IncidentStatus.RESOLVED
+        )
+        if closing and not incident.root_cause:
+            root_cause = await self.app.push_screen_wait(
+                TextPrompt("Root cause, in one line", placeholder="what broke and why")
+            )
+            if not root_cause:
+                return
+        updated = self._apply(change_status, status, root_cause=root_cause)
+        if updated is not None and updated.status is IncidentStatus.RESOLVED:
+            self.open_text(updated.id, "resolution")
+
+    @work(exclusive=True, group="incident-form", exit_on_error=False)
+    async def action_pin(self) -> None:
+        incident = self.selected()
+        if incident is None:
+            return
+        recent = list(incident.timeline[-15:])[::-1]
+        choices = [
+            (
+                f"{'unpin' if e.id in incident.pinned else 'pin'}  "
+                f"{e.at.astimezone():%H:%M} {e.text[:60]}",
+                e.id,
+            )
+            for e in recent
+        ]
+        event_id = await self.app.push_screen_wait(ChoicePrompt("Pin an event", choices))
+        if event_id:
+            self._apply(unpin if event_id in incident.pinned else pin, event_id)
+
+    def action_comms(self) -> None:
+        incident = self.selected()
+        if incident is not None:
+            kind = "resolution" if incident.status is IncidentStatus.RESOLVED else "internal"
+            self.open_text(incident.id, kind)
+
+    def action_postmortem(self) -> None:
+        incident = self.selected()
+        if incident is not None:
+            self.open_text(incident.id, "postmortem")
+
+    def open_text(self, incident_id: str, kind: str) -> None:
+        from sretui.screens.incident_text import IncidentTextScreen
+
+        self.app.push_screen(IncidentTextScreen(incident_id, kind))
+
+    def action_toggle_all(self) -> None:
+        self.show_all = not self.show_all
+        self.reload()
+
+
+SCREEN = IncidentsScreen
