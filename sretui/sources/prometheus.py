@@ -273,7 +273,8 @@ class PrometheusSource:
                 attempt += 1
                 out_of_time = loop.time() - started + delay > deadline
                 if attempt > self._retries or out_of_time:
-                    raise failure.error from failure.__cause__
+                    # Not chained: the raw httpx error's text may carry a secret.
+                    raise failure.error from None
                 log.info(
                     "%s; retrying in %.2fs (retry %d of %d)",
                     failure.error,
@@ -302,7 +303,7 @@ class PrometheusSource:
                 raise _Retryable(error) from exc
             raise self._bad(
                 f"answered with something that is not HTTP ({self._reason(exc)})"
-            ) from exc
+            ) from None
         except httpx.LocalProtocolError:
             # The message of this error may quote a header value, which may be a secret.
             raise SourceError(
@@ -315,7 +316,7 @@ class PrometheusSource:
                 "the URL must start with http:// or https://", url=self._description
             ) from None
         except httpx.HTTPError as exc:
-            raise self._unavailable(f"request failed ({self._reason(exc)})") from exc
+            raise self._unavailable(f"request failed ({self._reason(exc)})") from None
         return self._envelope(response, path)
 
     def _envelope(self, response: httpx.Response, path: str) -> tuple[Any, tuple[str, ...]]:
@@ -544,20 +545,21 @@ class PrometheusSource:
         return BadResponse(self._scrub(message), url=self._description)
 
     def _reason(self, exc: BaseException) -> str:
-        return self._scrub(_snippet(str(exc))) or type(exc).__name__
+        return _snippet(self._scrub(str(exc))) or type(exc).__name__
 
     def _quote(self, response: httpx.Response) -> str:
         """`: "<start of the body>"` for messages about unexpected answers, or nothing."""
-        text = _snippet(response.text) if response.content else ""
-        return f': "{self._scrub(text)}"' if text else ""
+        # Scrub before cutting: a secret straddling the cut would otherwise be half-shown.
+        text = _snippet(self._scrub(response.text)) if response.content else ""
+        return f': "{text}"' if text else ""
 
     def _server_says(self, body: Any, response: httpx.Response) -> str:
         """` (the server says: "...")` quoting an error envelope or the body, or nothing."""
         if isinstance(body, dict) and isinstance(body.get("error"), str):
-            text = _snippet(body["error"])
+            text = _snippet(self._scrub(body["error"]))
         else:
-            text = _snippet(response.text) if response.content else ""
-        return f' (the server says: "{self._scrub(text)}")' if text else ""
+            text = _snippet(self._scrub(response.text)) if response.content else ""
+        return f' (the server says: "{text}")' if text else ""
 
     @staticmethod
     def _json(response: httpx.Response) -> Any:

@@ -15,6 +15,7 @@ import math
 import shutil
 import ssl
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -554,3 +555,25 @@ async def test_ca_file_is_used_to_verify_tls(tmp_path: Path) -> None:
         finally:
             for source in (trusting, default, broken):
                 await source.aclose()
+
+
+async def test_a_secret_straddling_the_quote_cut_is_never_half_shown() -> None:
+    """The server echoes the token just before the point where quotations are cut."""
+    from sretui.sources import prometheus as module
+
+    token = "tok-" + "S" * 40
+    body = ("x" * (module.SNIPPET_LENGTH - 10)) + token
+    transport = httpx.MockTransport(lambda request: httpx.Response(500, text=body))
+    token_file = Path(tempfile.mkdtemp()) / "token"
+    token_file.write_text(token)
+    source = PrometheusSource(
+        Endpoint(url="http://127.0.0.1:9", bearer_token_file=token_file), transport=transport
+    )
+    try:
+        with pytest.raises(SourceError) as caught:
+            await source.query("up")
+    finally:
+        await source.aclose()
+    text = str(caught.value) + repr(caught.value)
+    assert "tok-SSS" not in text and "SSSSSS" not in text
+    assert caught.value.__cause__ is None
