@@ -93,6 +93,7 @@ class SreApp(App[None], inherit_bindings=False):
         self.switch_mode("overview")
         if self.live:
             self.set_interval(1.0, self._tick, name="clock")
+            self.poll_state()  # takes stock now, so every later change is reported
             self.set_interval(self.workspace.settings.refresh.state, self.poll_state)
             if self.health.state is not HealthState.NONE:
                 self.call_after_refresh(self.check_health)

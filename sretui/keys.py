@@ -54,7 +54,7 @@ SCREEN_KEYS: dict[str, tuple[KeySpec, ...]] = {
     ),
     "incident_text": (
         KeySpec("incident_text.back", "escape", "back", "Back"),
-        KeySpec("incident_text.copy", "ctrl+y", "copy", "Copy"),
+        KeySpec("incident_text.copy", "ctrl+o", "copy", "Copy"),
         KeySpec("incident_text.save", "ctrl+s", "save", "Save"),
         KeySpec("incident_text.sent", "ctrl+r", "sent", "Mark sent"),
         KeySpec("incident_text.next", "ctrl+n", "next_draft", "Next draft"),

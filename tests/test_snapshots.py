@@ -112,3 +112,51 @@ def test_budgets_backend_down(snap_compare, snapshot_dirs) -> None:
         await pilot.pause()
 
     assert snap_compare(app, press=["1"], run_before=go_down, terminal_size=(80, 24))
+
+
+def _incident_app(dirs: tuple[Path, Path]):
+    """Two incidents with fixed ids and times (seeded rng, pinned clock)."""
+    import random
+    from datetime import timedelta
+
+    from sretui.domain.incident import add_note, assign_role, classify, pin
+    from sretui.services.incidents import IncidentService
+    from sretui.store import Store
+
+    config, data = dirs
+    rng = random.Random(7)
+    at = [FIXED_NOW - timedelta(minutes=25)]
+    service = IncidentService(Store(data), "ada", clock=lambda: at[0])
+    first = service.declare(
+        "Checkout is down",
+        services=["checkout", "payments"],
+        classification=classify("core", "many"),
+        rng=rng,
+    )
+    at[0] += timedelta(minutes=3)
+    service.apply(first.id, assign_role, "comms", "grace", rng=rng)
+    at[0] += timedelta(minutes=4)
+    service.apply(first.id, add_note, "Rolled back deploy 1234; errors falling", rng=rng)
+    note = service.load(first.id).incident.timeline[-1]
+    service.apply(first.id, pin, note.id, rng=rng)
+    at[0] = FIXED_NOW - timedelta(hours=2)
+    service.declare("Search results slow", severity="SEV3", rng=rng)
+    return make_app(config_dir=str(config), data_dir=str(data), clock=lambda: FIXED_NOW, live=False)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_incidents(snap_compare, snapshot_dirs, size) -> None:
+    assert snap_compare(_incident_app(snapshot_dirs), press=["2"], terminal_size=size)
+
+
+def test_declare_form(snap_compare, snapshot_dirs) -> None:
+    press = ["2", "n", *"Checkout is down", "tab", "enter", "down", "enter"]
+    assert snap_compare(_app(snapshot_dirs), press=press, terminal_size=(80, 24))
+
+
+def test_incident_drafts(snap_compare, snapshot_dirs) -> None:
+    assert snap_compare(_incident_app(snapshot_dirs), press=["2", "u"], terminal_size=(80, 24))
+
+
+def test_overview_with_incidents(snap_compare, snapshot_dirs) -> None:
+    assert snap_compare(_incident_app(snapshot_dirs), terminal_size=(80, 24))

@@ -123,6 +123,11 @@ class IncidentsScreen(AreaScreen):
         self.reload()
         self.set_interval(1.0, self.tick)
 
+    def on_screen_resume(self) -> None:
+        # Back from a dialog or the drafts screen, which may have appended events.
+        if self.is_mounted:
+            self.reload()
+
     # -- showing ----------------------------------------------------------------------------
 
     def reload(self, _changed: object = None) -> None:
