@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -19,11 +19,15 @@ from textual.timer import Timer
 from sretui.areas import AREAS, AREAS_BY_ID
 from sretui.domain.health import HealthState, HealthStatus
 from sretui.keys import APP_KEYS
+from sretui.services.alerts import AlertBoard
 from sretui.services.budgets import BudgetBoard
 from sretui.services.incidents import IncidentService
 from sretui.services.workspace import Workspace, open_workspace
 from sretui.sources.base import MetricsSource
 from sretui.store import ChangeWatcher
+
+if TYPE_CHECKING:
+    from sretui.sources.alertmanager import AlertmanagerSource
 from sretui.widgets.status_header import StatusHeader
 
 
@@ -84,6 +88,9 @@ class SreApp(App[None], inherit_bindings=False):
         self.incidents_signal: Signal[set[str]] = Signal(self, "incidents")
         self._incidents: IncidentService | None = None
         self._state_watcher: ChangeWatcher | None = None
+        self.alerts_signal: Signal[AlertBoard] = Signal(self, "alerts")
+        self.alert_board = AlertBoard()
+        self._alertmanager: AlertmanagerSource | None = None
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -93,6 +100,8 @@ class SreApp(App[None], inherit_bindings=False):
         self.switch_mode("overview")
         if self.live:
             self.set_interval(1.0, self._tick, name="clock")
+            if self.workspace.settings.alertmanager is not None:
+                self.call_after_refresh(self.refresh_alerts)
             self.poll_state()  # takes stock now, so every later change is reported
             self.set_interval(self.workspace.settings.refresh.state, self.poll_state)
             if self.health.state is not HealthState.NONE:
@@ -175,6 +184,33 @@ class SreApp(App[None], inherit_bindings=False):
         if changed:
             self.incidents_signal.publish(changed)
 
+    async def alertmanager(self) -> AlertmanagerSource | None:
+        """The one Alertmanager client of this app, made on first use (off the event loop)."""
+        if self._alertmanager is None and self.workspace.settings.alertmanager is not None:
+            self._alertmanager = await asyncio.to_thread(self.workspace.alertmanager_source)
+        return self._alertmanager
+
+    @work(exclusive=True, group="alerts", exit_on_error=False)
+    async def refresh_alerts(self) -> None:
+        """Read firing alerts once, publish them, then arm the next read."""
+        from sretui.sources.base import SourceError
+
+        try:
+            client = await self.alertmanager()
+            if client is None:
+                return
+            try:
+                alerts = await client.alerts(active=True, silenced=True, inhibited=True)
+                self.alert_board = AlertBoard(alerts=alerts, read_at=self.now())
+            except SourceError as exc:
+                self.alert_board = AlertBoard(
+                    alerts=self.alert_board.alerts, read_at=self.alert_board.read_at, error=str(exc)
+                )
+            self.alerts_signal.publish(self.alert_board)
+        finally:
+            if self.live:
+                self.set_timer(self.workspace.settings.refresh.alerts, self.refresh_alerts)
+
     async def metrics_source(self) -> MetricsSource | None:
         """The one metrics client of this app, made on first use."""
         if not self._source_made:
@@ -209,6 +245,8 @@ class SreApp(App[None], inherit_bindings=False):
     async def on_unmount(self) -> None:
         if self._source is not None:
             await self._source.aclose()
+        if self._alertmanager is not None:
+            await self._alertmanager.aclose()
 
     # -- actions --------------------------------------------------------------------------------
 

@@ -51,6 +51,11 @@ SCREEN_KEYS: dict[str, tuple[KeySpec, ...]] = {
         KeySpec("incidents.pin", "p", "pin", "Pin", show=False),
         KeySpec("incidents.postmortem", "P", "postmortem", "Postmortem", show=False),
         KeySpec("incidents.all", "A", "toggle_all", "All/open", show=False),
+        KeySpec(
+            "incidents.from_alert", "d", "declare_from_alert", "Declare from alert", show=False
+        ),
+        KeySpec("incidents.silence", "x", "silence", "Silence alert", show=False),
+        KeySpec("incidents.silences", "S", "silences", "Silences", show=False),
     ),
     "incident_text": (
         KeySpec("incident_text.back", "escape", "back", "Back"),
@@ -58,6 +63,11 @@ SCREEN_KEYS: dict[str, tuple[KeySpec, ...]] = {
         KeySpec("incident_text.save", "ctrl+s", "save", "Save"),
         KeySpec("incident_text.sent", "ctrl+r", "sent", "Mark sent"),
         KeySpec("incident_text.next", "ctrl+n", "next_draft", "Next draft"),
+    ),
+    "silences": (
+        KeySpec("silences.back", "escape", "back", "Back"),
+        KeySpec("silences.expire", "e", "expire", "Expire"),
+        KeySpec("silences.refresh", "r", "refresh", "Refresh"),
     ),
     "budget_detail": (
         KeySpec("budget_detail.back", "escape", "back", "Back"),

@@ -236,14 +236,17 @@ class ChoicePrompt(ModalScreen[str | None]):
     """
     )
 
-    def __init__(self, title: str, choices: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, title: str, choices: Sequence[tuple[str, str]], *, body: str = "") -> None:
         super().__init__()
         self.prompt_title = title
         self.choices = list(choices)
+        self.body = body
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.prompt_title
+            if self.body:
+                yield Static(Text(self.body), id="choice-body")
             yield OptionList(
                 *(Text(label) for label, _ in self.choices), id="choices", compact=True
             )

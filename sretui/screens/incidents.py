@@ -6,7 +6,7 @@ state watcher tells this screen when another process changed an incident."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -15,7 +15,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from sretui.domain.durations import humanize_duration
+from sretui.domain.durations import humanize_duration, parse_duration
 from sretui.domain.incident import (
     DEFAULT_CHECK_IN_CADENCE,
     IcsRole,
@@ -27,14 +27,28 @@ from sretui.domain.incident import (
     change_status,
     classify,
     ics_warnings,
+    link_alert,
     next_check_in,
     pin,
+    record_silence,
     unpin,
 )
+from sretui.domain.text import safe_text
 from sretui.keys import screen_bindings
 from sretui.screens.base import AreaScreen
 from sretui.screens.incident_forms import ChoicePrompt, DeclareForm, TextPrompt
+from sretui.services.alerts import (
+    AlertBoard,
+    alert_services,
+    alert_title,
+    duration_choices,
+    labels_text,
+    silence_alert,
+)
 from sretui.services.incidents import IncidentService
+
+if TYPE_CHECKING:
+    from sretui.sources.alertmanager import Alert
 
 SEVERITY_STYLES = {"SEV1": "bold white on red", "SEV2": "bold red", "SEV3": "yellow", "SEV4": ""}
 STATUS_ORDER = list(IncidentStatus)
@@ -97,6 +111,8 @@ class IncidentsScreen(AreaScreen):
     IncidentsScreen #incidents-table { height: auto; max-height: 8; }
     IncidentsScreen #incidents-empty { padding: 0 1; color: $text-muted; height: auto; }
     IncidentsScreen #incident-detail-scroll { height: 1fr; padding: 0 1; }
+    IncidentsScreen #alerts-status { height: auto; padding: 0 1; background: $panel; }
+    IncidentsScreen #alerts-table { height: auto; max-height: 6; }
     """
 
     def __init__(self) -> None:
@@ -117,10 +133,19 @@ class IncidentsScreen(AreaScreen):
         yield table
         with VerticalScroll(id="incident-detail-scroll"):
             yield Static("", id="incident-detail")
+        if self.app.workspace.settings.alertmanager is not None:  # type: ignore[attr-defined]
+            yield Static(Text("Alertmanager: reading…", style="dim"), id="alerts-status")
+            alerts: DataTable[Text | str] = DataTable(id="alerts-table", cursor_type="row")
+            for column in ("Alert", "Firing for", "State", "Labels"):
+                alerts.add_column(column, key=column)
+            yield alerts
 
     def on_mount(self) -> None:
         self.app.incidents_signal.subscribe(self, self.reload)  # type: ignore[attr-defined]
+        self.app.alerts_signal.subscribe(self, self.show_alerts)  # type: ignore[attr-defined]
         self.reload()
+        if self.query("#alerts-table"):
+            self.show_alerts(self.app.alert_board)  # type: ignore[attr-defined]
         self.set_interval(1.0, self.tick)
 
     def on_screen_resume(self) -> None:
@@ -331,6 +356,161 @@ class IncidentsScreen(AreaScreen):
         from sretui.screens.incident_text import IncidentTextScreen
 
         self.app.push_screen(IncidentTextScreen(incident_id, kind))
+
+    # -- alerts -----------------------------------------------------------------------------
+
+    def show_alerts(self, board: AlertBoard) -> None:
+        if not self.query("#alerts-table"):
+            return
+        now = self.app.now()  # type: ignore[attr-defined]
+        status = Text("Alertmanager: ", style="bold")
+        if board.read_at is None and board.error is None:
+            status.append("reading…", style="dim")
+        else:
+            status.append(f"{len(board.alerts)} alerts")
+            if board.read_at is not None:
+                status.append(f", read {board.read_at.astimezone():%H:%M:%S}", style="dim")
+            status.append("  d declare · x silence · S silences", style="dim")
+        if board.error:
+            status.append(f"\nfailed: {safe_text(board.error)}", style="bold red")
+        self.query_one("#alerts-status", Static).update(status)
+        table = self.query_one("#alerts-table", DataTable)
+        table.clear()
+        self.alerts = {alert.fingerprint: alert for alert in board.alerts}
+        for alert in board.alerts:
+            state = "silenced" if alert.silenced_by else alert.state
+            table.add_row(
+                Text(safe_text(alert.name), style="bold"),
+                Text(humanize_duration(alert.firing_for(now), parts=1)),
+                Text(state, style="dim" if state != "active" else "bold red"),
+                Text(labels_text(alert)),
+                key=alert.fingerprint,
+            )
+
+    def selected_alert(self) -> Alert | None:
+        if not self.query("#alerts-table"):
+            self.notify("No Alertmanager configured ([alertmanager] url in sretui.toml).")
+            return None
+        table = self.query_one("#alerts-table", DataTable)
+        if not table.row_count:
+            self.notify("No firing alerts.", severity="warning")
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return getattr(self, "alerts", {}).get(key)
+
+    @work(exclusive=True, group="incident-form", exit_on_error=False)
+    async def action_declare_from_alert(self) -> None:
+        alert = self.selected_alert()
+        if alert is None:
+            return
+        form = DeclareForm(title=alert_title(alert), services=", ".join(alert_services(alert)))
+        values = await self.app.push_screen_wait(form)
+        if values is None:
+            return
+        classification = None
+        if values["broken"] and values["reach"]:
+            classification = classify(values["broken"], values["reach"], values["triggers"])
+        try:
+            incident = self.service.declare(
+                values["title"],
+                services=values["services"],
+                classification=classification,
+                severity=values["severity"],
+                reason=values["reason"],
+                commander=values["commander"],
+            )
+            self.service.apply(
+                incident.id,
+                link_alert,
+                fingerprint=alert.fingerprint,
+                alertname=safe_text(alert.name) or "alert",
+                starts_at=alert.starts_at,
+                labels={safe_text(k): safe_text(v) for k, v in alert.labels.items()},
+                summary=alert_title(alert),
+            )
+        except IncidentError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.reload()
+        self.notify(f"Declared {incident.id} from {alert.name}", markup=False)
+
+    @work(exclusive=True, group="incident-form", exit_on_error=False)
+    async def action_silence(self) -> None:
+        from sretui.sources.base import SourceError
+
+        alert = self.selected_alert()
+        if alert is None:
+            return
+        duration = await self.app.push_screen_wait(
+            ChoicePrompt(f"Silence {alert.name} for", duration_choices())
+        )
+        if duration is None:
+            return
+        comment = await self.app.push_screen_wait(
+            TextPrompt(
+                "Why silence it? (goes on the silence)", placeholder="e.g. INC-... mitigation"
+            )
+        )
+        if not comment:
+            return
+        incident = self.incident_for(alert)
+        body = f"Silence {labels_text(alert, skip=())} for {duration}.\nComment: {comment}\n" + (
+            f"Recorded on {incident.id}." if incident else "No incident selected to record it on."
+        )
+        answer = await self.app.push_screen_wait(
+            ChoicePrompt(
+                "Create this silence?", [("Yes, silence it", "yes"), ("No", "no")], body=body
+            )
+        )
+        if answer != "yes":
+            return
+        client = await self.app.alertmanager()  # type: ignore[attr-defined]
+        user = self.app.workspace.user  # type: ignore[attr-defined]
+        try:
+            silence_id, matchers, ends_at = await silence_alert(
+                client,
+                alert,
+                duration=parse_duration(duration),
+                comment=comment,
+                created_by=user,
+                now=self.app.now(),  # type: ignore[attr-defined]
+            )
+        except (SourceError, ValueError) as exc:
+            self.notify(f"Silence failed: {exc}", severity="error", markup=False)
+            return
+        if incident is not None:
+            self._apply_to(
+                incident.id,
+                record_silence,
+                silence_id=silence_id,
+                matchers=[str(m) for m in matchers],
+                ends_at=ends_at,
+                comment=comment,
+            )
+        self.notify(f"Silenced {alert.name} until {ends_at.astimezone():%H:%M}", markup=False)
+        self.app.refresh_alerts()  # type: ignore[attr-defined]
+
+    def incident_for(self, alert: Alert) -> Incident | None:
+        """The incident this alert is linked to, else the selected one."""
+        for incident in self.incidents.values():
+            if any(a.fingerprint == alert.fingerprint for a in incident.alerts):
+                return incident
+        return self.selected()
+
+    def _apply_to(self, incident_id: str, command: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            self.service.apply(incident_id, command, *args, **kwargs)
+        except IncidentError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        self.reload()
+
+    def action_silences(self) -> None:
+        if not self.query("#alerts-table"):
+            self.notify("No Alertmanager configured ([alertmanager] url in sretui.toml).")
+            return
+        from sretui.screens.silences import SilencesScreen
+
+        self.app.push_screen(SilencesScreen())
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all

@@ -22,6 +22,7 @@ from sretui.config.settings import Endpoint, Settings
 from sretui.config.settings_loader import load_settings
 
 if TYPE_CHECKING:
+    from sretui.sources.alertmanager import AlertmanagerSource
     from sretui.sources.base import MetricsSource
     from sretui.store import Store
 
@@ -76,6 +77,14 @@ class Workspace:
         if self.settings.prometheus is None:
             return "none"
         return strip_credentials(self.settings.prometheus.url)
+
+    def alertmanager_source(self) -> AlertmanagerSource | None:
+        """A new Alertmanager client, or None when none is configured (imports httpx)."""
+        if self.settings.alertmanager is None:
+            return None
+        from sretui.sources.alertmanager import AlertmanagerSource
+
+        return AlertmanagerSource(self.settings.alertmanager)
 
     def metrics_source(self, clock: Callable[[], datetime] | None = None) -> MetricsSource | None:
         """A new client for the configured metrics backend, or None when there is none.

@@ -1,0 +1,102 @@
+"""S on the incidents screen: Alertmanager's silences, newest first; e expires one (asks)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from sretui.domain.text import safe_text
+from sretui.keys import screen_bindings
+from sretui.screens.incident_forms import ChoicePrompt
+from sretui.widgets.status_header import StatusHeader
+
+
+class SilencesScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("silences")
+
+    DEFAULT_CSS = """
+    SilencesScreen #silences-status { height: auto; padding: 0 1; }
+    SilencesScreen #silences-table { height: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        header = StatusHeader("Silences", self.app.on_call_label)  # type: ignore[attr-defined]
+        header.health = self.app.health  # type: ignore[attr-defined]
+        header.now = self.app.now()  # type: ignore[attr-defined]
+        yield header
+        yield Static(Text("Reading silences…", style="dim"), id="silences-status")
+        table: DataTable[Text | str] = DataTable(id="silences-table", cursor_type="row")
+        for column in ("State", "Ends", "By", "Matchers", "Comment", "Id"):
+            table.add_column(column, key=column)
+        yield table
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    @work(exclusive=True, group="silences", exit_on_error=False)
+    async def action_refresh(self) -> None:
+        from sretui.sources.base import SourceError
+
+        status = self.query_one("#silences-status", Static)
+        client = await self.app.alertmanager()  # type: ignore[attr-defined]
+        if client is None:
+            status.update(Text("No Alertmanager configured."))
+            return
+        try:
+            silences = await client.silences()
+        except SourceError as exc:
+            status.update(Text(f"Could not read silences: {exc}", style="bold red"))
+            return
+        table = self.query_one("#silences-table", DataTable)
+        table.clear()
+        for silence in silences:
+            table.add_row(
+                Text(silence.state, style="bold" if silence.state == "active" else "dim"),
+                Text(f"{silence.ends_at.astimezone():%m-%d %H:%M}"),
+                Text(safe_text(silence.created_by)),
+                Text(" ".join(safe_text(str(m)) for m in silence.matchers)),
+                Text(safe_text(silence.comment)),
+                Text(silence.id[:8], style="dim"),
+                key=silence.id,
+            )
+        active = sum(1 for s in silences if s.state == "active")
+        status.update(Text(f"{active} active of {len(silences)} silences. e expires one."))
+
+    @work(exclusive=True, group="silences-expire", exit_on_error=False)
+    async def action_expire(self) -> None:
+        from sretui.sources.base import SourceError
+
+        table = self.query_one("#silences-table", DataTable)
+        if not table.row_count:
+            return
+        silence_id = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        if not silence_id:
+            return
+        answer = await self.app.push_screen_wait(
+            ChoicePrompt(
+                "Expire this silence?",
+                [("Yes, expire it now", "yes"), ("No", "no")],
+                body=f"Silence {silence_id}: its alerts will notify again.",
+            )
+        )
+        if answer != "yes":
+            return
+        client = await self.app.alertmanager()  # type: ignore[attr-defined]
+        try:
+            await client.expire_silence(silence_id)
+        except SourceError as exc:
+            self.notify(f"Could not expire: {exc}", severity="error", markup=False)
+            return
+        self.notify("Silence expired.")
+        self.action_refresh()
+        self.app.refresh_alerts()  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.dismiss()
