@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from sretui.cli import EXIT_OK, CliError
@@ -27,6 +29,8 @@ from sretui.domain.incident import (
 from sretui.domain.postmortem import draft_postmortem
 from sretui.services.incidents import IncidentService, incident_json
 from sretui.services.workspace import Workspace
+
+Cadence = Mapping[Severity, timedelta]
 
 
 def _choices(kind: Any) -> str:
@@ -98,15 +102,16 @@ def add_parser(sub: Any, add_common: Any) -> None:
 
 
 def run_incident(args: argparse.Namespace, workspace: Workspace) -> int:
+    cadence = workspace.check_in_cadence
     service = IncidentService(workspace.store(), workspace.user)
     command = args.incident_command
     try:
         if command == "new":
-            return _new(args, service)
+            return _new(args, service, cadence)
         if command == "list":
-            return _list(args, service)
+            return _list(args, service, cadence)
         if command == "show":
-            return _show(args, service)
+            return _show(args, service, cadence)
         if command == "note":
             incident = service.apply(args.id, add_note, args.text)
             print(f"{incident.id}: note added")
@@ -126,7 +131,7 @@ def run_incident(args: argparse.Namespace, workspace: Workspace) -> int:
         raise CliError(str(exc)) from None
 
 
-def _new(args: argparse.Namespace, service: IncidentService) -> int:
+def _new(args: argparse.Namespace, service: IncidentService, cadence: Cadence) -> int:
     classification = None
     if args.broken or args.users:
         if not (args.broken and args.users):
@@ -146,7 +151,7 @@ def _new(args: argparse.Namespace, service: IncidentService) -> int:
         impact=args.impact,
     )
     if args.json:
-        print(json.dumps(incident_json(incident), indent=2))
+        print(json.dumps(incident_json(incident, cadence), indent=2))
     else:
         print(incident.id)
         print(
@@ -156,10 +161,10 @@ def _new(args: argparse.Namespace, service: IncidentService) -> int:
     return EXIT_OK
 
 
-def _list(args: argparse.Namespace, service: IncidentService) -> int:
+def _list(args: argparse.Namespace, service: IncidentService, cadence: Cadence) -> int:
     loaded = service.list(include_closed=args.all)
     if args.json:
-        print(json.dumps([incident_json(item.incident) for item in loaded], indent=2))
+        print(json.dumps([incident_json(item.incident, cadence) for item in loaded], indent=2))
         return EXIT_OK
     now = service.clock()
     rows = [("ID", "SEV", "STATUS", "AGE", "IC", "TITLE")]
@@ -184,13 +189,13 @@ def _list(args: argparse.Namespace, service: IncidentService) -> int:
     return EXIT_OK
 
 
-def _show(args: argparse.Namespace, service: IncidentService) -> int:
+def _show(args: argparse.Namespace, service: IncidentService, cadence: Cadence) -> int:
     loaded = service.load(args.id)
     for problem in loaded.problems:
         print(f"warning: {problem}", file=sys.stderr)
     incident = loaded.incident
     if args.json:
-        print(json.dumps(incident_json(incident), indent=2))
+        print(json.dumps(incident_json(incident, cadence), indent=2))
         return EXIT_OK
     print(describe(incident))
     return EXIT_OK

@@ -102,6 +102,10 @@ class Reader:
         text = f"{key_name(path)}: {message}" if path else message
         self.problems.append(Problem(self.doc.path, self.line(key), text))
 
+    def allow(self, *keys: str) -> None:
+        """Declare keys this table may have, so `finish()` names them in its hints."""
+        self._seen.update(keys)
+
     def has(self, key: str) -> bool:
         return key in self.data
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -48,6 +49,13 @@ class RefreshSettings:
     state: float = 1.0  # polling the data dir for other processes' changes
 
 
+# The incident workflow's check-in cadence: SEV1 every 15 minutes, SEV2 every 30.
+DEFAULT_CHECK_IN: Mapping[str, timedelta] = {
+    "SEV1": timedelta(minutes=15),
+    "SEV2": timedelta(minutes=30),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     user: str
@@ -57,4 +65,6 @@ class Settings:
     alertmanager: Endpoint | None = None
     refresh: RefreshSettings = field(default_factory=RefreshSettings)
     keymap: Mapping[str, str] = field(default_factory=dict)
+    # Status-update cadence per severity ("SEV1" -> 15 min); a severity absent has none.
+    check_in: Mapping[str, timedelta] = field(default_factory=lambda: dict(DEFAULT_CHECK_IN))
     source_path: Path | None = None

@@ -5,11 +5,18 @@ from __future__ import annotations
 import difflib
 import getpass
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from sretui.config.problems import ConfigError, Problem
 from sretui.config.schema import Reader
-from sretui.config.settings import BasicAuth, Endpoint, RefreshSettings, Settings
+from sretui.config.settings import (
+    DEFAULT_CHECK_IN,
+    BasicAuth,
+    Endpoint,
+    RefreshSettings,
+    Settings,
+)
 from sretui.config.tomlfile import read_toml
 from sretui.keys import all_binding_ids
 
@@ -43,6 +50,7 @@ def load_settings(config_dir: Path) -> tuple[Settings, list[Problem]]:
     alertmanager = _endpoint(root.table("alertmanager"), base)
     refresh = _refresh(root.table("refresh"))
     keymap = _keymap(root.table("keymap"))
+    check_in = _check_in(root.table("incidents"))
     root.finish()
     problems.sort(key=lambda p: p.line or 0)
     settings = Settings(
@@ -54,6 +62,7 @@ def load_settings(config_dir: Path) -> tuple[Settings, list[Problem]]:
         refresh=refresh,
         keymap=keymap,
         source_path=path,
+        check_in=check_in if check_in is not None else dict(DEFAULT_CHECK_IN),
     )
     return settings, problems
 
@@ -119,6 +128,28 @@ def _refresh(table: Reader | None) -> RefreshSettings:
     )
     table.finish()
     return refresh
+
+
+SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
+
+
+def _check_in(table: Reader | None) -> dict[str, timedelta] | None:
+    """[incidents] check_in = { SEV1 = "15m", SEV2 = "30m" }: how often a status update is due.
+    Severities left out get no timer. None when the table is absent (the defaults apply)."""
+    if table is None:
+        return None
+    cadence_table = table.table("check_in")
+    table.finish()
+    if cadence_table is None:
+        return None
+    cadence: dict[str, timedelta] = {}
+    cadence_table.allow(*SEVERITIES)
+    for key in SEVERITIES:
+        value = cadence_table.duration(key) if cadence_table.has(key) else None
+        if value is not None:
+            cadence[key] = value
+    cadence_table.finish()
+    return cadence
 
 
 def _keymap(table: Reader | None) -> dict[str, str]:

@@ -3,6 +3,8 @@ SSH and in tmux), save to a file, and record what was sent (which resets the che
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -20,6 +22,7 @@ from sretui.domain.comms import (
 from sretui.domain.incident import (
     Incident,
     IncidentError,
+    Severity,
     post_check_in,
     record_comms,
     record_postmortem,
@@ -40,16 +43,19 @@ TITLES = {
 }
 
 
-def draft(incident: Incident, kind: str, now: object) -> str:
+def draft(
+    incident: Incident, kind: str, now: datetime, cadence: Mapping[Severity, timedelta]
+) -> str:
+    """The text of one kind of message (or the postmortem) for the incident as it is now."""
     if kind == "internal":
-        return internal_notification(incident, now)  # type: ignore[arg-type]
+        return internal_notification(incident, now, cadence=cadence)
     if kind == "customer":
-        return customer_status(incident, now)  # type: ignore[arg-type]
+        return customer_status(incident, now, cadence=cadence)
     if kind == "tactical":
-        return tactical_update(incident, now)  # type: ignore[arg-type]
+        return tactical_update(incident, now, cadence=cadence)
     if kind == "resolution":
         return resolution_notice(incident)
-    return draft_postmortem(incident, now)  # type: ignore[arg-type]
+    return draft_postmortem(incident, now)
 
 
 class IncidentTextScreen(Screen[None]):
@@ -86,12 +92,14 @@ class IncidentTextScreen(Screen[None]):
 
     def show(self, kind: str) -> None:
         incident = self.incident()
+        now = self.app.now()  # type: ignore[attr-defined]
+        cadence = self.app.workspace.check_in_cadence  # type: ignore[attr-defined]
         try:
-            body = draft(incident, kind, self.app.now())  # type: ignore[attr-defined]
+            body = draft(incident, kind, now, cadence)
         except IncidentError as exc:  # e.g. a resolution notice before it is resolved
             self.notify(str(exc), severity="warning", markup=False)
             kind = "internal"
-            body = draft(incident, kind, self.app.now())  # type: ignore[attr-defined]
+            body = draft(incident, kind, now, cadence)
         self.kind = kind
         title = Text(f"{TITLES[kind]} · {incident.id} · ", style="bold")
         title.append("ctrl+n next draft · edit [fill in: ...] parts before sending", style="dim")

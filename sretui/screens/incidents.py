@@ -5,6 +5,7 @@ state watcher tells this screen when another process changed an incident."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -22,6 +23,7 @@ from sretui.domain.incident import (
     Incident,
     IncidentError,
     IncidentStatus,
+    Severity,
     add_note,
     assign_role,
     change_status,
@@ -54,9 +56,13 @@ SEVERITY_STYLES = {"SEV1": "bold white on red", "SEV2": "bold red", "SEV3": "yel
 STATUS_ORDER = list(IncidentStatus)
 
 
-def check_in_text(incident: Incident, now: datetime) -> Text:
-    """ "in 12 min", "OVERDUE 3 min" (a word, not only a colour), or "-" without a cadence."""
-    due = next_check_in(incident, DEFAULT_CHECK_IN_CADENCE)
+def check_in_text(
+    incident: Incident,
+    now: datetime,
+    cadence: Mapping[Severity, timedelta] = DEFAULT_CHECK_IN_CADENCE,
+) -> Text:
+    """Next update: "in 12:00", "OVERDUE 3 minutes" (a word, not only a colour), or "-"."""
+    due = next_check_in(incident, cadence)
     if due is None or not incident.is_open:
         return Text("-", style="dim")
     left = due - now
@@ -67,7 +73,13 @@ def check_in_text(incident: Incident, now: datetime) -> Text:
     return Text(f"in {minutes}:{seconds:02d}", style=style)
 
 
-def incident_detail(incident: Incident, now: datetime, *, events: int = 12) -> Text:
+def incident_detail(
+    incident: Incident,
+    now: datetime,
+    cadence: Mapping[Severity, timedelta] = DEFAULT_CHECK_IN_CADENCE,
+    *,
+    events: int = 12,
+) -> Text:
     text = Text()
     text.append(f"{incident.severity.value}", style=SEVERITY_STYLES[incident.severity.value])
     text.append(" ")
@@ -78,7 +90,7 @@ def incident_detail(incident: Incident, now: datetime, *, events: int = 12) -> T
         text.append(f" · {', '.join(incident.services)}")
     text.append(f"\nSeverity: {incident.severity_reason}", style="dim")
     text.append("\nNext update: ")
-    text.append_text(check_in_text(incident, now))
+    text.append_text(check_in_text(incident, now, cadence))
     text.append("\n")
     for role in IcsRole:
         holders = incident.holders(role)
@@ -120,6 +132,10 @@ class IncidentsScreen(AreaScreen):
         self.show_all = False
         self.incidents: dict[str, Incident] = {}
         self._bell_rung: set[tuple[str, datetime]] = set()
+
+    @property
+    def cadence(self) -> dict[Severity, timedelta]:
+        return self.app.workspace.check_in_cadence  # type: ignore[attr-defined, no-any-return]
 
     @property
     def service(self) -> IncidentService:
@@ -177,7 +193,7 @@ class IncidentsScreen(AreaScreen):
         return [
             Text(sev, style=SEVERITY_STYLES[sev]),
             Text(incident.status.value),
-            check_in_text(incident, now),
+            check_in_text(incident, now, self.cadence),
             Text(humanize_duration(now - incident.declared_at, parts=1)),
             Text(incident.commander),
             Text(incident.title),
@@ -201,7 +217,8 @@ class IncidentsScreen(AreaScreen):
         if incident is None:
             detail.update("")
             return
-        detail.update(incident_detail(incident, self.app.now()))  # type: ignore[attr-defined]
+        now = self.app.now()  # type: ignore[attr-defined]
+        detail.update(incident_detail(incident, now, self.cadence))
 
     def tick(self) -> None:
         """Count down the check-ins; ring the bell once when one falls due."""
@@ -210,8 +227,9 @@ class IncidentsScreen(AreaScreen):
         for incident in self.incidents.values():
             if incident.id not in table.rows:
                 continue
-            table.update_cell(incident.id, "Next update", check_in_text(incident, now))
-            due = next_check_in(incident, DEFAULT_CHECK_IN_CADENCE)
+            cell = check_in_text(incident, now, self.cadence)
+            table.update_cell(incident.id, "Next update", cell)
+            due = next_check_in(incident, self.cadence)
             if due is not None and incident.is_open and due <= now:
                 key = (incident.id, due)
                 if key not in self._bell_rung:

@@ -115,7 +115,8 @@ class OverviewScreen(AreaScreen):
                 text.append("\n")
                 text.append(f"{incident.severity.value} ", style="bold")
                 text.append(f"{humanize_duration(now - incident.declared_at, parts=1)} ")
-                text.append_text(check_in_text(incident, now))
+                cadence = app.workspace.check_in_cadence  # type: ignore[attr-defined]
+                text.append_text(check_in_text(incident, now, cadence))
                 text.append(f" {incident.title}")
         self.query_one("#panel-incidents", AreaPanel).update(text)
 

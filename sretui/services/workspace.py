@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from sretui.config.paths import resolve_config_dir, resolve_data_dir
 from sretui.config.problems import Problem
 from sretui.config.settings import Endpoint, Settings
 from sretui.config.settings_loader import load_settings
+from sretui.domain.incident import Severity
 
 if TYPE_CHECKING:
     from sretui.sources.alertmanager import AlertmanagerSource
@@ -58,6 +59,11 @@ class Workspace:
     @property
     def user(self) -> str:
         return self.settings.user
+
+    @property
+    def check_in_cadence(self) -> dict[Severity, timedelta]:
+        """How often each severity needs a status update, from [incidents] check_in."""
+        return {Severity(name): every for name, every in self.settings.check_in.items()}
 
     @property
     def on_call(self) -> tuple[str, ...]:

@@ -75,8 +75,8 @@ budgetz = "b"
     )
     settings, problems = load_settings(tmp_path)
     assert [str(p) for p in problems] == [
-        f"{path}:2: tiemout: unknown key (known keys: alertmanager, data_dir, keymap, on_call, "
-        "prometheus, refresh, user)",
+        f"{path}:2: tiemout: unknown key (known keys: alertmanager, data_dir, incidents, keymap, "
+        "on_call, prometheus, refresh, user)",
         f"{path}:4: prometheus.url: 'localhost:9090' must start with http:// or https://",
         f"{path}:5: prometheus.timeout: expected a number, got the string '10s'",
         f"{path}:6: prometheus.bearer_token_file: {tmp_path / 'missing-token'} does not exist",
@@ -143,3 +143,24 @@ def test_directory_precedence(tmp_path: Path) -> None:
     default = resolve_data_dir(None, None, {})
     assert default.name == "sretui"
     assert resolve_config_dir(None, {}).name == "sretui"
+
+
+def test_check_in_cadence(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    settings, problems = load_settings(tmp_path)
+    assert dict(settings.check_in) == {
+        "SEV1": timedelta(minutes=15),
+        "SEV2": timedelta(minutes=30),
+    }
+    path = write(
+        tmp_path / "sretui.toml",
+        '[incidents]\ncheck_in = { SEV1 = "10m", SEV3 = "2h", SEV9 = "1m", SEV2 = "soon" }\n',
+    )
+    settings, problems = load_settings(tmp_path)
+    assert dict(settings.check_in) == {"SEV1": timedelta(minutes=10), "SEV3": timedelta(hours=2)}
+    assert [str(p) for p in problems] == [
+        f"{path}:2: incidents.check_in.SEV2: 'soon' is not a duration; expected e.g. '5m', "
+        "'1h30m', '30d'",
+        f"{path}:2: incidents.check_in.SEV9: unknown key; did you mean 'SEV4'?",
+    ]

@@ -98,7 +98,9 @@ async def test_alertmanager_accepts_and_lists_an_alert(alertmanager: RunningServ
     }
     async with httpx.AsyncClient(base_url=alertmanager.url, timeout=5) as client:
         posted = await client.post("/api/v2/alerts", json=[alert])
-        listed = await client.get("/api/v2/alerts", params={"filter": 'alertname="CheckoutBudgetBurn"'})
+        listed = await client.get(
+            "/api/v2/alerts", params={"filter": 'alertname="CheckoutBudgetBurn"'}
+        )
 
     assert posted.status_code == 200, posted.text
     (found,) = listed.json()
