@@ -19,13 +19,18 @@ from textual.widgets import DataTable, Static
 from sretui.domain.durations import humanize_duration, parse_duration
 from sretui.domain.incident import (
     DEFAULT_CHECK_IN_CADENCE,
+    ActionItemStatus,
+    ActionItemType,
     IcsRole,
     Incident,
     IncidentError,
     IncidentStatus,
+    Priority,
     Severity,
+    add_action_item,
     add_note,
     assign_role,
+    change_severity,
     change_status,
     classify,
     ics_warnings,
@@ -34,6 +39,7 @@ from sretui.domain.incident import (
     pin,
     record_silence,
     unpin,
+    update_action_item,
 )
 from sretui.domain.text import safe_text
 from sretui.keys import screen_bindings
@@ -103,6 +109,14 @@ def incident_detail(
         text.append(f"\n! {warning}", style="yellow")
     if incident.root_cause:
         text.append(f"\nRoot cause: {incident.root_cause}")
+    if incident.action_items:
+        text.append("\n\nAction items", style="bold underline")
+        for item in incident.action_items:
+            done = item.status is ActionItemStatus.DONE
+            text.append(f"\n{item.label} ", style="dim" if done else "bold")
+            text.append(f"[{item.status.value}] {item.priority.value} {item.type.value}: ")
+            text.append(item.description)
+            text.append(f" ({item.owner or 'no owner yet'})", style="dim")
     text.append("\n\nTimeline", style="bold underline")
     shown = incident.timeline[-events:]
     if len(incident.timeline) > len(shown):
@@ -358,6 +372,63 @@ class IncidentsScreen(AreaScreen):
         event_id = await self.app.push_screen_wait(ChoicePrompt("Pin an event", choices))
         if event_id:
             self._apply(unpin if event_id in incident.pinned else pin, event_id)
+
+    @work(exclusive=True, group="incident-form", exit_on_error=False)
+    async def action_severity(self) -> None:
+        incident = self.selected()
+        if incident is None:
+            return
+        choices = [(s.value, s.value) for s in Severity if s is not incident.severity]
+        severity = await self.app.push_screen_wait(
+            ChoicePrompt(f"Change severity from {incident.severity.value} to", choices)
+        )
+        if severity is None:
+            return
+        reason = await self.app.push_screen_wait(TextPrompt("Why? (goes on the timeline)"))
+        if reason:
+            self._apply(change_severity, severity=severity, reason=reason)
+
+    @work(exclusive=True, group="incident-form", exit_on_error=False)
+    async def action_action_item(self) -> None:
+        """A postmortem action item: what, which kind, who, how urgent."""
+        if self.selected() is None:
+            return
+        description = await self.app.push_screen_wait(TextPrompt("Action item: what will be done"))
+        if not description:
+            return
+        kind = await self.app.push_screen_wait(
+            ChoicePrompt("Kind", [(t.value, t.value) for t in ActionItemType])
+        )
+        if kind is None:
+            return
+        priority = await self.app.push_screen_wait(
+            ChoicePrompt("Priority", [(p.value, p.value) for p in Priority])
+        )
+        if priority is None:
+            return
+        owner = await self.app.push_screen_wait(
+            TextPrompt("Owner (Esc: decide later)", placeholder="name or team")
+        )
+        self._apply(add_action_item, description, type=kind, priority=priority, owner=owner or "")
+
+    @work(exclusive=True, group="incident-form", exit_on_error=False)
+    async def action_action_status(self) -> None:
+        incident = self.selected()
+        if incident is None or not incident.action_items:
+            self.notify("No action items yet: press i to add one.", severity="warning")
+            return
+        items = [
+            (f"{i.label} [{i.status.value}] {i.description[:50]}", i.key)
+            for i in incident.action_items
+        ]
+        key = await self.app.push_screen_wait(ChoicePrompt("Which action item?", items))
+        if key is None:
+            return
+        status = await self.app.push_screen_wait(
+            ChoicePrompt("New status", [(s.value, s.value) for s in ActionItemStatus])
+        )
+        if status is not None:
+            self._apply(update_action_item, key, status=status)
 
     def action_comms(self) -> None:
         incident = self.selected()

@@ -232,3 +232,49 @@ async def test_another_process_changes_show_within_two_seconds(
         assert table.row_count == 2
         detail = str(app.screen.query_one("#incident-detail", Static).content)
         assert "payments DB failover started" in detail
+
+
+async def test_severity_change_and_action_items(config_dir: Path, data_dir: Path) -> None:
+    now = [FIXED_NOW]
+    app = _app(config_dir, data_dir, now, live=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        await _declare(pilot)
+        # v: SEV1 -> SEV2 with a reason
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("enter")  # the first choice other than SEV1: SEV2
+        await pilot.pause()
+        await pilot.press(*"only EU users affected", "enter")
+        await pilot.pause()
+        incident = _only(app)
+        assert incident.severity is Severity.SEV2
+        assert "only EU users affected" in incident.timeline[-1].text
+        # i: add an action item
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*"Add a canary stage for config pushes", "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # kind: prevent
+        await pilot.pause()
+        await pilot.press("enter")  # priority: P0
+        await pilot.pause()
+        await pilot.press(*"team-checkout", "enter")
+        await pilot.pause()
+        [item] = _only(app).action_items
+        assert (item.label, item.type.value, item.priority.value, item.owner) == (
+            "AI-001",
+            "prevent",
+            "P0",
+            "team-checkout",
+        )
+        detail = str(app.screen.query_one("#incident-detail", Static).content)
+        assert "AI-001 [open] P0 prevent: Add a canary stage for config pushes" in detail
+        # I: mark it done
+        await pilot.press("I")
+        await pilot.pause()
+        await pilot.press("enter")  # the only item
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # open, in-progress, done
+        await pilot.pause()
+        assert _only(app).action_items[0].status.value == "done"
