@@ -285,6 +285,16 @@ class SreApp(App[None], inherit_bindings=False):
         yield SystemCommand(
             "Help: every key", "[?] Keys for this screen and everywhere", self.action_help
         )
+        # Every action of the current screen, by name, so nothing needs its key.
+        title = getattr(screen, "AREA", "") and AREAS_BY_ID[screen.AREA].title  # type: ignore[attr-defined]
+        for binding in screen._bindings.key_to_bindings.values():
+            for item in binding:
+                if item.id and item.description and not item.id.endswith((".back", ".cancel")):
+                    yield SystemCommand(
+                        f"{title or 'This screen'}: {item.description}",
+                        f"[{self.get_key_display(item)}]",
+                        lambda action=item.action: screen.run_action(action),  # type: ignore[misc]
+                    )
         if self.workspace.definitions.slos:
             yield SystemCommand(
                 "Budgets: refresh now",

@@ -278,3 +278,22 @@ async def test_severity_change_and_action_items(config_dir: Path, data_dir: Path
         await pilot.press("down", "down", "enter")  # open, in-progress, done
         await pilot.pause()
         assert _only(app).action_items[0].status.value == "done"
+
+
+async def test_every_incident_action_is_in_the_palette(config_dir: Path, data_dir: Path) -> None:
+    now = [FIXED_NOW]
+    app = _app(config_dir, data_dir, now, live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for action in ("Declare", "Note", "Roles", "Status", "Update", "Severity", "Pin",
+                       "Postmortem", "Action item", "Silence alert", "Silences"):  # fmt: skip
+            assert f"Incidents: {action}" in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"incidents: declare")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, DeclareForm)
