@@ -21,12 +21,12 @@ from sretui.domain.health import HealthState, HealthStatus
 from sretui.keys import APP_KEYS
 from sretui.services.alerts import AlertBoard
 from sretui.services.budgets import BudgetBoard
-from sretui.services.incidents import IncidentService
 from sretui.services.workspace import Workspace, open_workspace
 from sretui.sources.base import MetricsSource
 from sretui.store import ChangeWatcher
 
 if TYPE_CHECKING:
+    from sretui.services.incidents import IncidentService
     from sretui.sources.alertmanager import AlertmanagerSource
 from sretui.widgets.status_header import StatusHeader
 
@@ -169,6 +169,8 @@ class SreApp(App[None], inherit_bindings=False):
     def incident_service(self) -> IncidentService:
         """Incidents on this app's data dir, written as the configured user."""
         if self._incidents is None:
+            from sretui.services.incidents import IncidentService
+
             self._incidents = IncidentService(
                 self.workspace.store(), self.workspace.user, clock=self.now
             )

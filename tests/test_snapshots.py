@@ -159,4 +159,8 @@ def test_incident_drafts(snap_compare, snapshot_dirs) -> None:
 
 
 def test_overview_with_incidents(snap_compare, snapshot_dirs) -> None:
-    assert snap_compare(_incident_app(snapshot_dirs), terminal_size=(80, 24))
+    async def loaded(pilot) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(_incident_app(snapshot_dirs), run_before=loaded, terminal_size=(80, 24))

@@ -54,29 +54,12 @@ from sretui.services.alerts import (
     silence_alert,
 )
 from sretui.services.incidents import IncidentService
+from sretui.widgets.incident_cells import SEVERITY_STYLES, check_in_text
 
 if TYPE_CHECKING:
     from sretui.sources.alertmanager import Alert
 
-SEVERITY_STYLES = {"SEV1": "bold white on red", "SEV2": "bold red", "SEV3": "yellow", "SEV4": ""}
 STATUS_ORDER = list(IncidentStatus)
-
-
-def check_in_text(
-    incident: Incident,
-    now: datetime,
-    cadence: Mapping[Severity, timedelta] = DEFAULT_CHECK_IN_CADENCE,
-) -> Text:
-    """Next update: "in 12:00", "OVERDUE 3 minutes" (a word, not only a colour), or "-"."""
-    due = next_check_in(incident, cadence)
-    if due is None or not incident.is_open:
-        return Text("-", style="dim")
-    left = due - now
-    if left.total_seconds() < 0:
-        return Text(f"OVERDUE {humanize_duration(-left, parts=1)}", style="bold white on red")
-    minutes, seconds = divmod(int(left.total_seconds()), 60)
-    style = "bold yellow" if left < timedelta(minutes=5) else ""
-    return Text(f"in {minutes}:{seconds:02d}", style=style)
 
 
 def incident_detail(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Static
@@ -92,9 +93,11 @@ class OverviewScreen(AreaScreen):
         if app.budget_board.last_refresh is not None:  # type: ignore[attr-defined]
             self.show_budgets(app.budget_board)  # type: ignore[attr-defined]
 
+    @work(exclusive=True, group="overview-incidents", thread=True, exit_on_error=False)
     def show_incidents(self, _changed: object = None) -> None:
-        """Open incidents by severity, each with its age and when the next update is due."""
-        from sretui.screens.incidents import SEVERITY_STYLES, check_in_text
+        """Open incidents by severity, each with its age and when the next update is due.
+        Reads and folds the logs in a thread: a shared data dir may be slow."""
+        from sretui.widgets.incident_cells import SEVERITY_STYLES, check_in_text
 
         app = self.app
         open_incidents = [i.incident for i in app.incident_service().list()]  # type: ignore[attr-defined]
@@ -118,7 +121,7 @@ class OverviewScreen(AreaScreen):
                 cadence = app.workspace.check_in_cadence  # type: ignore[attr-defined]
                 text.append_text(check_in_text(incident, now, cadence))
                 text.append(f" {incident.title}")
-        self.query_one("#panel-incidents", AreaPanel).update(text)
+        self.app.call_from_thread(self.query_one("#panel-incidents", AreaPanel).update, text)
 
     def show_budgets(self, board: BudgetBoard) -> None:
         """Counts per state and the three SLOs with the least budget left."""

@@ -20,9 +20,9 @@ from sretui.config.paths import resolve_config_dir, resolve_data_dir
 from sretui.config.problems import Problem
 from sretui.config.settings import Endpoint, Settings
 from sretui.config.settings_loader import load_settings
-from sretui.domain.incident import Severity
 
 if TYPE_CHECKING:
+    from sretui.domain.incident import Severity
     from sretui.sources.alertmanager import AlertmanagerSource
     from sretui.sources.base import MetricsSource
     from sretui.store import Store
@@ -63,6 +63,8 @@ class Workspace:
     @property
     def check_in_cadence(self) -> dict[Severity, timedelta]:
         """How often each severity needs a status update, from [incidents] check_in."""
+        from sretui.domain.incident import Severity  # a large module: keep it off start-up
+
         return {Severity(name): every for name, every in self.settings.check_in.items()}
 
     @property
