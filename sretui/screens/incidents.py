@@ -256,12 +256,11 @@ class IncidentsScreen(AreaScreen):
         self.reload()
         return updated
 
-    @work(exclusive=True, group="incident-form", exit_on_error=False)
-    async def action_declare(self) -> None:
-        user = self.app.workspace.user  # type: ignore[attr-defined]
-        values = await self.app.push_screen_wait(DeclareForm(commander=""))
+    async def declare_with_form(self, form: DeclareForm) -> Incident | None:
+        """Show the declare form; declare what it returns, select it and say so."""
+        values = await self.app.push_screen_wait(form)
         if values is None:
-            return
+            return None
         classification = None
         if values["broken"] and values["reach"]:
             classification = classify(values["broken"], values["reach"], values["triggers"])
@@ -276,15 +275,20 @@ class IncidentsScreen(AreaScreen):
             )
         except IncidentError as exc:
             self.notify(str(exc), severity="error", markup=False)
-            return
+            return None
         self.reload()
         table = self.query_one("#incidents-table", DataTable)
         table.move_cursor(row=table.get_row_index(incident.id))
         self.notify(
             f"Declared {incident.severity.value} {incident.id}; channel {incident.channel}; "
-            f"IC {incident.commander or user}",
+            f"IC {incident.commander}",
             markup=False,
         )
+        return incident
+
+    @work(exclusive=True, group="incident-form", exit_on_error=False)
+    async def action_declare(self) -> None:
+        await self.declare_with_form(DeclareForm())
 
     @work(exclusive=True, group="incident-form", exit_on_error=False)
     async def action_note(self) -> None:
@@ -476,35 +480,18 @@ class IncidentsScreen(AreaScreen):
         if alert is None:
             return
         form = DeclareForm(title=alert_title(alert), services=", ".join(alert_services(alert)))
-        values = await self.app.push_screen_wait(form)
-        if values is None:
+        incident = await self.declare_with_form(form)
+        if incident is None:
             return
-        classification = None
-        if values["broken"] and values["reach"]:
-            classification = classify(values["broken"], values["reach"], values["triggers"])
-        try:
-            incident = self.service.declare(
-                values["title"],
-                services=values["services"],
-                classification=classification,
-                severity=values["severity"],
-                reason=values["reason"],
-                commander=values["commander"],
-            )
-            self.service.apply(
-                incident.id,
-                link_alert,
-                fingerprint=alert.fingerprint,
-                alertname=safe_text(alert.name) or "alert",
-                starts_at=alert.starts_at,
-                labels={safe_text(k): safe_text(v) for k, v in alert.labels.items()},
-                summary=alert_title(alert),
-            )
-        except IncidentError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.reload()
-        self.notify(f"Declared {incident.id} from {alert.name}", markup=False)
+        self._apply_to(
+            incident.id,
+            link_alert,
+            fingerprint=alert.fingerprint,
+            alertname=safe_text(alert.name) or "alert",
+            starts_at=alert.starts_at,
+            labels={safe_text(k): safe_text(v) for k, v in alert.labels.items()},
+            summary=alert_title(alert),
+        )
 
     @work(exclusive=True, group="incident-form", exit_on_error=False)
     async def action_silence(self) -> None:
