@@ -57,6 +57,15 @@ FORM_CSS = """
 """
 
 
+class Tick(Checkbox):
+    """A checkbox whose state is a character (X or blank), not only a colour: with NO_COLOR
+    Textual's own draws X either way."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
+        return "X" if self.value else " "
+
+
 class DeclareForm(ModalScreen[dict[str, Any] | None]):
     """n: title, the two matrix questions, triggers, optional override, services, IC."""
 
@@ -107,7 +116,7 @@ class DeclareForm(ModalScreen[dict[str, Any] | None]):
                     )
                 with Horizontal(id="triggers"):
                     for trigger, label in TRIGGER_LABELS.items():
-                        yield Checkbox(label, id=f"trigger-{trigger.value}", compact=True)
+                        yield Tick(label, id=f"trigger-{trigger.value}", compact=True)
                 yield Static(
                     Text("Answer both questions to get the severity.", style="dim"), id="severity"
                 )

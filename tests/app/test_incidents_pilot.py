@@ -297,3 +297,20 @@ async def test_every_incident_action_is_in_the_palette(config_dir: Path, data_di
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert isinstance(app.screen, DeclareForm)
+
+
+async def test_trigger_checkboxes_show_their_state_without_colour(
+    config_dir: Path, data_dir: Path
+) -> None:
+    from sretui.screens.incident_forms import Tick
+
+    app = _app(config_dir, data_dir, [FIXED_NOW], live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "n")
+        await pilot.pause()
+        box = app.screen.query_one("#trigger-data-loss", Tick)
+        assert box.BUTTON_INNER == " "
+        box.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert box.value is True and box.BUTTON_INNER == "X"
