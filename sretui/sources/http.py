@@ -29,12 +29,6 @@ import httpx
 from sretui import __version__
 from sretui.config.settings import Endpoint
 from sretui.sources.base import BackendUnavailable, BadResponse, SourceError
-from sretui.sources.prometheus import (
-    SENSITIVE_HEADER_WORDS,
-    Unauthorized,
-    _snippet,
-    _split_url,
-)
 
 __all__ = [
     "BACKOFF_BASE",
@@ -48,7 +42,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# The same retry policy as PrometheusSource; tests shorten BACKOFF_BASE by monkeypatching it here.
+# Tests shorten BACKOFF_BASE by monkeypatching it here.
 BACKOFF_BASE: Final = 0.25
 """Seconds before the first retry; doubled for each further one, with jitter."""
 
@@ -57,6 +51,42 @@ BACKOFF_CAP: Final = 2.0
 
 RETRY_DEADLINE_FACTOR: Final = 2.0
 """No retry starts once this many `Endpoint.timeout`s have passed since the first attempt."""
+
+SNIPPET_LENGTH: Final = 160
+"""How much of an unexpected body to quote in an error message."""
+
+SENSITIVE_HEADER_WORDS: Final = ("auth", "token", "key", "secret", "password", "cookie")
+"""Configured headers whose name contains one of these have their values scrubbed too."""
+
+
+class Unauthorized(SourceError):
+    """The backend (or a proxy in front of it) refused our credentials: HTTP 401 or 403."""
+
+
+def _printable(text: str) -> str:
+    """Text from outside on one line, without control characters or terminal escapes."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def _snippet(text: str) -> str:
+    """A short, single-line, printable quotation of text from outside."""
+    flat = _printable(text)
+    return flat if len(flat) <= SNIPPET_LENGTH else flat[: SNIPPET_LENGTH - 1] + "…"
+
+
+def _split_url(url: str) -> tuple[httpx.URL, str, tuple[str, str] | None]:
+    """The base URL without credentials, its description, and the credentials it carried.
+
+    Raises `httpx.InvalidURL` for a URL that cannot be parsed.
+    """
+    parsed = httpx.URL(url)
+    credentials = None
+    if parsed.username or parsed.password:
+        credentials = (parsed.username, parsed.password or "")
+    base = parsed.copy_with(username=None, password=None, fragment=None)
+    description = str(base.copy_with(query=None)).rstrip("/")
+    return base, description, credentials
+
 
 QueryArgs = Mapping[str, str | Sequence[str]]
 """Query-string parameters; a sequence value repeats the parameter (`filter=a&filter=b`)."""
@@ -145,6 +175,7 @@ class HttpBackend:
         *,
         params: QueryArgs | None = None,
         json_body: Any = None,
+        form: Mapping[str, str] | None = None,
         idempotent: bool = True,
         if_unsure: str = "",
     ) -> httpx.Response:
@@ -166,7 +197,7 @@ class HttpBackend:
             try:
                 async with self._semaphore:
                     return await self._attempt(
-                        method, path, params, json_body, idempotent, if_unsure
+                        method, path, params, json_body, form, idempotent, if_unsure
                     )
             except _Retryable as failure:
                 delay = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt) * random.uniform(0.5, 1.0)
@@ -191,6 +222,7 @@ class HttpBackend:
         path: str,
         params: QueryArgs | None,
         json_body: Any,
+        form: Mapping[str, str] | None,
         idempotent: bool,
         if_unsure: str,
     ) -> httpx.Response:
@@ -203,6 +235,7 @@ class HttpBackend:
                 self._url_for(path),
                 params=httpx.QueryParams(params or {}),
                 json=json_body,
+                data=dict(form) if form is not None else None,
                 headers=headers,
             )
         except httpx.ConnectTimeout as exc:

@@ -26,7 +26,7 @@ import pytest
 from realservers import HANG, RecordedRequest, ScriptedServer, http_response
 
 from sretui.config.settings import BasicAuth, Endpoint
-from sretui.sources import prometheus as prometheus_module
+from sretui.sources import http as http_module
 from sretui.sources.base import (
     BackendUnavailable,
     BadResponse,
@@ -64,7 +64,7 @@ def answer(response: bytes) -> Callable[[RecordedRequest], object]:
 @pytest.fixture(autouse=True)
 def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retries wait milliseconds, not seconds (the schedule itself is tested below)."""
-    monkeypatch.setattr(prometheus_module, "BACKOFF_BASE", 0.01)
+    monkeypatch.setattr(http_module, "BACKOFF_BASE", 0.01)
 
 
 @pytest.fixture
@@ -376,13 +376,13 @@ async def test_hanging_server_times_out_after_retrying_within_the_deadline() -> 
 async def test_backoff_grows_with_jitter_and_respects_the_cap(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(prometheus_module, "BACKOFF_BASE", 0.25)
+    monkeypatch.setattr(http_module, "BACKOFF_BASE", 0.25)
     sleeps: list[float] = []
 
     async def fake_sleep(delay: float) -> None:
         sleeps.append(delay)
 
-    monkeypatch.setattr(prometheus_module.asyncio, "sleep", fake_sleep)
+    monkeypatch.setattr(asyncio, "sleep", fake_sleep)
     transport = CountingTransport(httpx.Response(503))
     endpoint = Endpoint(url="http://prometheus.test:9090", timeout=100.0)
     source = source_with(transport, endpoint, retries=5)
