@@ -25,11 +25,9 @@ from sretui.domain.incident import (
     Severity,
     post_check_in,
     record_comms,
-    record_postmortem,
 )
 from sretui.domain.postmortem import draft_postmortem
 from sretui.keys import screen_bindings
-from sretui.services.exports import save_text
 from sretui.services.incidents import IncidentService
 from sretui.widgets.status_header import StatusHeader
 
@@ -125,13 +123,8 @@ class IncidentTextScreen(Screen[None]):
         self.notify("Copied to your terminal's clipboard (OSC 52).", timeout=3)
 
     def action_save(self) -> None:
-        store_root = self.app.workspace.data_dir  # type: ignore[attr-defined]
-        suffix = "md" if self.kind == "postmortem" else "txt"
-        path = store_root / "exports" / f"{self.incident_id}-{self.kind}.{suffix}"
         try:
-            save_text(path, self.body)
-            if self.kind == "postmortem":
-                self.service.apply(self.incident_id, record_postmortem, str(path))
+            path = self.service.export(self.incident_id, self.kind, self.body)
         except (OSError, IncidentError) as exc:
             self.notify(f"Could not save: {exc}", severity="error", markup=False)
             return

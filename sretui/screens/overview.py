@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -14,6 +16,9 @@ from sretui.domain.slo import BudgetState
 from sretui.screens.base import AreaScreen
 from sretui.services.budgets import STATE_ORDER, BudgetBoard
 from sretui.widgets.budget_text import state_text
+
+if TYPE_CHECKING:
+    from sretui.domain.incident import Incident
 
 
 class AreaPanel(Static):
@@ -58,6 +63,10 @@ class OverviewScreen(AreaScreen):
     OverviewScreen.-wide #panels { grid-size: 3; }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.open_incidents: list[Incident] = []
+
     def compose_body(self) -> ComposeResult:
         app = self.app
         workspace = app.workspace  # type: ignore[attr-defined]
@@ -87,20 +96,29 @@ class OverviewScreen(AreaScreen):
     def on_mount(self) -> None:
         app = self.app
         app.budgets_signal.subscribe(self, self.show_budgets)  # type: ignore[attr-defined]
-        app.incidents_signal.subscribe(self, self.show_incidents)  # type: ignore[attr-defined]
-        self.show_incidents()
+        app.incidents_signal.subscribe(self, self.load_incidents)  # type: ignore[attr-defined]
+        self.load_incidents()
         self.set_interval(5.0, self.show_incidents)
         if app.budget_board.last_refresh is not None:  # type: ignore[attr-defined]
             self.show_budgets(app.budget_board)  # type: ignore[attr-defined]
 
     @work(exclusive=True, group="overview-incidents", thread=True, exit_on_error=False)
-    def show_incidents(self, _changed: object = None) -> None:
+    def load_incidents(self, _changed: object = None) -> None:
+        """Read and fold the open incidents in a thread (a shared data dir may be slow); on
+        mount and whenever the app reports a change on disk, never on a timer."""
+        app = self.app
+        incidents = [i.incident for i in app.incident_service().list()]  # type: ignore[attr-defined]
+        app.call_from_thread(self.show_incidents, incidents)
+
+    def show_incidents(self, incidents: list[Incident] | None = None) -> None:
         """Open incidents by severity, each with its age and when the next update is due.
-        Reads and folds the logs in a thread: a shared data dir may be slow."""
+        Without an argument, redraws the last ones read (ages and countdowns move on)."""
         from sretui.widgets.incident_cells import SEVERITY_STYLES, check_in_text
 
         app = self.app
-        open_incidents = [i.incident for i in app.incident_service().list()]  # type: ignore[attr-defined]
+        if incidents is not None:
+            self.open_incidents = incidents
+        open_incidents = self.open_incidents
         text = Text()
         if not open_incidents:
             text.append("No open incidents. Press 2, then n to declare.", style="dim")
@@ -121,7 +139,7 @@ class OverviewScreen(AreaScreen):
                 cadence = app.workspace.check_in_cadence  # type: ignore[attr-defined]
                 text.append_text(check_in_text(incident, now, cadence))
                 text.append(f" {incident.title}")
-        self.app.call_from_thread(self.query_one("#panel-incidents", AreaPanel).update, text)
+        self.query_one("#panel-incidents", AreaPanel).update(text)
 
     def show_budgets(self, board: BudgetBoard) -> None:
         """Counts per state and the three SLOs with the least budget left."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sretui.domain.incident import (
@@ -122,6 +123,19 @@ class IncidentService:
         event = command(current, *args, by=self.user, at=self.clock(), **kwargs)
         self.store.append(self._name(full_id), event.to_json())
         return fold([*current.timeline, event])
+
+    def export(self, incident_id: str, kind: str, text: str) -> Path:
+        """Save a draft or the postmortem under `exports/` in the data dir, atomically; a saved
+        postmortem is recorded on the incident. Returns the file's path."""
+        from sretui.domain.incident import record_postmortem
+        from sretui.services.exports import save_text
+
+        full_id = self.resolve(incident_id)
+        suffix = "md" if kind == "postmortem" else "txt"
+        path = save_text(self.store.root / "exports" / f"{full_id}-{kind}.{suffix}", text)
+        if kind == "postmortem":
+            self.apply(full_id, record_postmortem, str(path))
+        return path
 
     @staticmethod
     def _name(incident_id: str) -> str:
