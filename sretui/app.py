@@ -84,7 +84,7 @@ class SreApp(App[None], inherit_bindings=False):
         self._source_made = False
         self.budget_board = BudgetBoard()
         self.budgets_signal: Signal[BudgetBoard] = Signal(self, "budgets")
-        self._budget_timer: Timer | None = None
+        self._refresh_timers: dict[str, Timer] = {}  # the one pending timer of each refresh loop
         self.incidents_signal: Signal[set[str]] = Signal(self, "incidents")
         self._incidents: IncidentService | None = None
         self._state_watcher: ChangeWatcher | None = None
@@ -164,7 +164,7 @@ class SreApp(App[None], inherit_bindings=False):
         try:
             self.set_health(await self._monitor.check())
         finally:
-            self.set_timer(self.workspace.settings.refresh.health, self.check_health)
+            self._rearm("health", self.workspace.settings.refresh.health, self.check_health)
 
     def incident_service(self) -> IncidentService:
         """Incidents on this app's data dir, written as the configured user."""
@@ -210,8 +210,7 @@ class SreApp(App[None], inherit_bindings=False):
                 )
             self.alerts_signal.publish(self.alert_board)
         finally:
-            if self.live:
-                self.set_timer(self.workspace.settings.refresh.alerts, self.refresh_alerts)
+            self._rearm("alerts", self.workspace.settings.refresh.alerts, self.refresh_alerts)
 
     async def metrics_source(self) -> MetricsSource | None:
         """The one metrics client of this app, made on first use."""
@@ -226,9 +225,6 @@ class SreApp(App[None], inherit_bindings=False):
         """Read every SLO once, publish the board, then arm the next refresh."""
         from sretui.services.budgets import BudgetService
 
-        if self._budget_timer is not None:
-            self._budget_timer.stop()
-            self._budget_timer = None
         try:
             source = await self.metrics_source()
             if source is None or not self.workspace.definitions.slos:
@@ -240,9 +236,16 @@ class SreApp(App[None], inherit_bindings=False):
         except Exception as exc:  # a bug must show in the app, not kill the refresh loop
             self.notify(f"Budget refresh failed: {exc}", severity="error", markup=False)
         finally:
-            if self.live:
-                interval = self.workspace.settings.refresh.budgets
-                self._budget_timer = self.set_timer(interval, self.refresh_budgets)
+            self._rearm("budgets", self.workspace.settings.refresh.budgets, self.refresh_budgets)
+
+    def _rearm(self, loop: str, delay: float, callback: Callable[[], object]) -> None:
+        """Arm the next run of a refresh loop, replacing any pending one, so a manual refresh
+        never starts a second loop beside the first. Nothing is armed when not live."""
+        pending = self._refresh_timers.pop(loop, None)
+        if pending is not None:
+            pending.stop()
+        if self.live:
+            self._refresh_timers[loop] = self.set_timer(delay, callback)
 
     async def on_unmount(self) -> None:
         if self._source is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from pathlib import Path
 
@@ -172,3 +173,26 @@ async def test_palette_opens_an_slo_detail(data_dir: Path) -> None:
         assert app.current_mode == "budgets"
         assert isinstance(app.screen, BudgetDetailScreen)
         assert app.screen.slo_name == "payments-availability"
+
+
+async def test_a_manual_refresh_never_starts_a_second_loop(data_dir: Path) -> None:
+    workspace = open_workspace(demo=True, data_dir=str(data_dir))
+    app = SreApp(workspace, clock=lambda: FIXED_NOW, live=True)
+    app._source = DemoSource(seed=7, clock=lambda: FIXED_NOW)
+    app._source_made = True
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for _ in range(3):  # as if r were pressed three times
+            app.refresh_budgets()
+            app.check_health()
+            await app.workers.wait_for_complete()
+
+        # Textual's own list of pending timers: one per refresh loop, however often r was hit.
+        def name(timer: object) -> str:
+            callback = timer._callback  # type: ignore[attr-defined]
+            target = callback.args[0] if isinstance(callback, functools.partial) else callback
+            return getattr(target, "__name__", "")
+
+        pending = [name(t) for t in app._timers if not t._task or not t._task.done()]
+        assert pending.count("refresh_budgets") == 1
+        assert pending.count("check_health") == 1
