@@ -100,7 +100,7 @@ class SreApp(App[None], inherit_bindings=False):
         self.switch_mode("overview")
         if self.live:
             self.set_interval(1.0, self._tick, name="clock")
-            if self.workspace.settings.alertmanager is not None:
+            if self.workspace.has_alertmanager:
                 self.call_after_refresh(self.refresh_alerts)
             self.poll_state()  # takes stock now, so every later change is reported
             self.set_interval(self.workspace.settings.refresh.state, self.poll_state)
@@ -188,7 +188,7 @@ class SreApp(App[None], inherit_bindings=False):
 
     async def alertmanager(self) -> AlertmanagerSource | None:
         """The one Alertmanager client of this app, made on first use (off the event loop)."""
-        if self._alertmanager is None and self.workspace.settings.alertmanager is not None:
+        if self._alertmanager is None and self.workspace.has_alertmanager:
             self._alertmanager = await asyncio.to_thread(self.workspace.alertmanager_source)
         return self._alertmanager
 

@@ -25,7 +25,7 @@ LIGHT_MODULES = [
     "sretui.keys",
     "sretui.store",
     "sretui.services.incidents",
-    "sretui.cli_incident",
+    "sretui.cli.incident",
     "sretui.areas",
 ]
 

@@ -146,7 +146,7 @@ class IncidentsScreen(AreaScreen):
         yield table
         with VerticalScroll(id="incident-detail-scroll"):
             yield Static("", id="incident-detail")
-        if self.app.workspace.settings.alertmanager is not None:  # type: ignore[attr-defined]
+        if self.app.workspace.has_alertmanager:  # type: ignore[attr-defined]
             yield Static(Text("Alertmanager: reading…", style="dim"), id="alerts-status")
             alerts: DataTable[Text | str] = DataTable(id="alerts-table", cursor_type="row")
             for column in ("Alert", "Firing for", "State", "Labels"):

@@ -86,6 +86,11 @@ class Workspace:
             return "none"
         return strip_credentials(self.settings.prometheus.url)
 
+    @property
+    def has_alertmanager(self) -> bool:
+        """Whether alerts can be read: `[alertmanager]` is set, or the demo's own."""
+        return self.settings.alertmanager is not None
+
     def alertmanager_source(self) -> AlertmanagerSource | None:
         """A new Alertmanager client, or None when none is configured (imports httpx)."""
         if self.settings.alertmanager is None:

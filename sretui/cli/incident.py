@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from sretui.cli import EXIT_OK, CliError
+from sretui.cli.common import EXIT_OK, CliError, format_table
 from sretui.domain.durations import humanize_duration
 from sretui.domain.incident import (
     Broken,
@@ -183,9 +183,7 @@ def _list(args: argparse.Namespace, service: IncidentService, cadence: Cadence) 
     if len(rows) == 1:
         print("No open incidents." if not args.all else "No incidents.")
         return EXIT_OK
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    print(format_table(rows))
     return EXIT_OK
 
 

@@ -8,13 +8,11 @@ import json
 import sys
 from datetime import UTC, datetime
 
-from sretui.cli import EXIT_OK, EXIT_PROBLEMS, CliError
+from sretui.cli.common import EXIT_BACKEND, EXIT_OK, EXIT_PROBLEMS, CliError, format_table
 from sretui.domain.budget import BudgetReport
 from sretui.domain.durations import humanize_duration
 from sretui.services.budgets import BudgetService, report_json, sort_worst_first
 from sretui.services.workspace import Workspace
-
-EXIT_BACKEND = 3
 
 
 def run_budget(args: argparse.Namespace, workspace: Workspace) -> int:
@@ -61,7 +59,7 @@ def run_budget(args: argparse.Namespace, workspace: Workspace) -> int:
         }
         print(json.dumps(payload, indent=2))
     else:
-        print(format_table(reports))
+        print(budget_table(reports))
     failed = [r for r in reports if r.error]
     for report in failed:
         print(f"sretui: {report.slo.name}: {report.error}", file=sys.stderr)
@@ -96,7 +94,7 @@ def _burn(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}x"
 
 
-def format_table(reports: list[BudgetReport]) -> str:
+def budget_table(reports: list[BudgetReport]) -> str:
     header = (
         "SERVICE",
         "SLO",
@@ -110,7 +108,7 @@ def format_table(reports: list[BudgetReport]) -> str:
         "FIRING",
         "EMPTY IN",
     )
-    rows = [header]
+    rows: list[tuple[str, ...]] = [header]
     for r in reports:
         firing = r.firing_label or "-"
         rows.append(
@@ -125,7 +123,4 @@ def format_table(reports: list[BudgetReport]) -> str:
                 humanize_duration(r.time_to_exhaustion) if r.time_to_exhaustion else "-",
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows
-    )
+    return format_table(rows)
