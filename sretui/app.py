@@ -266,12 +266,10 @@ class SreApp(App[None], inherit_bindings=False):
         self.push_screen(BudgetDetailScreen(slo_name))
 
     def copy_to_clipboard(self, text: str) -> None:
-        """Copy with OSC 52, wrapped for tmux/screen so it reaches the terminal over SSH."""
-        from sretui.widgets.clipboard import osc52
+        """Copy to the engineer's own clipboard, even over SSH (see widgets/clipboard.py)."""
+        from sretui.widgets.clipboard import copy_text
 
-        self._clipboard = text
-        if self._driver is not None:
-            self._driver.write(osc52(text))
+        copy_text(self, text)
 
     def action_help(self) -> None:
         from sretui.screens.help import HelpScreen

@@ -9,6 +9,10 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 def osc52(text: str, *, env: Mapping[str, str] | None = None) -> str:
@@ -22,3 +26,10 @@ def osc52(text: str, *, env: Mapping[str, str] | None = None) -> str:
     if env.get("STY") or env.get("TERM", "").startswith("screen"):
         return "\x1bP" + sequence + "\x1b\\"
     return sequence
+
+
+def copy_text(app: App[object], text: str) -> None:
+    """Copy with OSC 52, wrapped for tmux/screen so it reaches the terminal over SSH."""
+    app._clipboard = text
+    if app._driver is not None:
+        app._driver.write(osc52(text))
