@@ -139,7 +139,7 @@ async def responsiveness_during_refresh(
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("2", "1")  # mount both screens first
             await pilot.pause()
-            worker = app.refresh_budgets()
+            worker = app.refresh_now("budgets")
             await asyncio.sleep(0.2)  # let the refresh get going
             target = ["incidents", "budgets"]
             while not worker.is_finished:

@@ -44,14 +44,18 @@ def test_area_not_built(snap_compare, snapshot_dirs) -> None:
 def _demo_app(dirs: tuple[Path, Path]):
     from sretui.sources.demo import DemoSource
 
-    app = make_app(demo=True, data_dir=str(dirs[1]), clock=lambda: FIXED_NOW, live=False)
-    app._source = DemoSource(seed=7, clock=lambda: FIXED_NOW)
-    app._source_made = True
+    app = make_app(
+        demo=True,
+        data_dir=str(dirs[1]),
+        clock=lambda: FIXED_NOW,
+        live=False,
+        metrics=DemoSource(seed=7, clock=lambda: FIXED_NOW),
+    )
     return app
 
 
 async def _refreshed(pilot) -> None:
-    await pilot.app.refresh_budgets().wait()
+    await pilot.app.refresh_now("budgets").wait()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -99,16 +103,20 @@ def test_budgets_backend_down(snap_compare, snapshot_dirs) -> None:
     from sretui.sources.demo import DemoSource
 
     now = [FIXED_NOW]
-    app = make_app(demo=True, data_dir=str(snapshot_dirs[1]), clock=lambda: now[0], live=False)
     outage = (FIXED_NOW + timedelta(minutes=1), FIXED_NOW + timedelta(hours=1))
-    app._source = DemoSource(seed=7, clock=lambda: now[0], outages=[outage])
-    app._source_made = True
+    app = make_app(
+        demo=True,
+        data_dir=str(snapshot_dirs[1]),
+        clock=lambda: now[0],
+        live=False,
+        metrics=DemoSource(seed=7, clock=lambda: now[0], outages=[outage]),
+    )
 
     async def go_down(pilot) -> None:
         await _refreshed(pilot)
         now[0] = FIXED_NOW + timedelta(minutes=4)
         await _refreshed(pilot)
-        await pilot.app.check_health().wait()
+        await pilot.app.refresh_now("health").wait()
         await pilot.pause()
 
     assert snap_compare(app, press=["1"], run_before=go_down, terminal_size=(80, 24))

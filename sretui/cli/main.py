@@ -123,10 +123,14 @@ def cmd_area_not_built(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from sretui.app import SreApp
+    from sretui.app import make_app
 
-    workspace = open_cli_workspace(args)
-    app = SreApp(workspace)
+    app = make_app(
+        config_dir=args.config_dir,
+        data_dir=args.data_dir,
+        prometheus_url=args.prometheus,
+        demo=args.demo,
+    )
     app.run()
     return app.return_code or 0
 

@@ -1,27 +1,85 @@
-"""What every area screen shares: the status header on top, the key footer at the bottom."""
+"""What screens may rely on: the app's typed surface (`SreAppBase`), a screen base that reaches
+it without casts (`SreScreen`), and the area screen with the status header and key footer."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from datetime import datetime
+
+from textual.app import App, ComposeResult
+from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.widgets import Footer
+from textual.worker import Worker
 
 from sretui.areas import AREAS_BY_ID
+from sretui.domain.health import HealthStatus
+from sretui.services.alerts import AlertBoard
+from sretui.services.budgets import BudgetBoard
+from sretui.services.runtime import Runtime
 from sretui.widgets.status_header import StatusHeader
 
 
-class AreaScreen(Screen[None]):
+class SreAppBase(App[None]):
+    """The app as screens see it: the runtime (state, clients, services) and the signals its
+    refresh loops publish. `sretui.app.SreApp` is the one implementation."""
+
+    runtime: Runtime
+    clock_signal: Signal[datetime]
+    health_signal: Signal[HealthStatus]
+    budgets_signal: Signal[BudgetBoard]
+    alerts_signal: Signal[AlertBoard]
+    incidents_signal: Signal[set[str]]  # names under incidents/ changed on disk
+
+    def refresh_now(self, loop: str) -> Worker[None]:
+        """Run one round of a refresh loop now ("budgets", "alerts", "health", "state")."""
+        raise NotImplementedError
+
+    def open_budget(self, slo_name: str) -> None:
+        """Show the budgets area with one SLO's detail on top."""
+        raise NotImplementedError
+
+
+def sre_app(node: DOMNode) -> SreAppBase:
+    """The running sretui app of `node`, typed."""
+    app = node.app
+    if not isinstance(app, SreAppBase):  # pragma: no cover - a screen outside sretui
+        raise TypeError(f"{type(node).__name__} runs inside sretui, not {type(app).__name__}")
+    return app
+
+
+class SreScreen(Screen[None]):
+    """A screen of sretui: typed access to the app and its runtime."""
+
+    @property
+    def sre(self) -> SreAppBase:
+        return sre_app(self)
+
+    @property
+    def runtime(self) -> Runtime:
+        return sre_app(self).runtime
+
+    def status_header(self, title: str) -> StatusHeader:
+        """The header, showing the app's health and clock now and following their signals."""
+        sre = self.sre
+        runtime = sre.runtime
+        return StatusHeader(
+            title,
+            runtime.on_call_label,
+            health=runtime.health,
+            now=runtime.now(),
+            health_signal=sre.health_signal,
+            clock_signal=sre.clock_signal,
+        )
+
+
+class AreaScreen(SreScreen):
     """Base for the screen of one area (one app mode). Subclasses implement `compose_body`."""
 
     AREA = "overview"
 
     def compose(self) -> ComposeResult:
-        app = self.app
-        header = StatusHeader(AREAS_BY_ID[self.AREA].title, getattr(app, "on_call_label", ""))
-        header.health = getattr(app, "health", header.health)
-        clock = getattr(app, "now", None)
-        header.now = clock() if callable(clock) else None
-        yield header
+        yield self.status_header(AREAS_BY_ID[self.AREA].title)
         yield from self.compose_body()
         yield Footer(compact=True, show_command_palette=False)
 

@@ -12,17 +12,16 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from sretui.domain.budget import DOWNTIME_PERIODS, PROJECTION_WINDOW, BudgetReport, allowed_downtime
 from sretui.domain.durations import format_duration, humanize_duration
 from sretui.domain.slo import BudgetState
 from sretui.keys import screen_bindings
+from sretui.screens.base import SreScreen
 from sretui.services.budgets import BudgetBoard, budget_history
 from sretui.widgets.budget_text import budget_bar, burn_text, state_text
 from sretui.widgets.chart import BlockChart
-from sretui.widgets.status_header import StatusHeader
 
 
 def burn_sentence(report: BudgetReport) -> str:
@@ -46,7 +45,7 @@ def burn_sentence(report: BudgetReport) -> str:
     )
 
 
-class BudgetDetailScreen(Screen[None]):
+class BudgetDetailScreen(SreScreen):
     BINDINGS: ClassVar[list[BindingType]] = screen_bindings("budget_detail")
 
     DEFAULT_CSS = """
@@ -60,9 +59,7 @@ class BudgetDetailScreen(Screen[None]):
         self.slo_name = slo_name
 
     def compose(self) -> ComposeResult:
-        header = StatusHeader(f"Budget · {self.slo_name}", self.app.on_call_label)  # type: ignore[attr-defined]
-        header.health = self.app.health  # type: ignore[attr-defined]
-        header.now = self.app.now()  # type: ignore[attr-defined]
+        header = self.status_header(f"Budget · {self.slo_name}")
         yield header
         with VerticalScroll(id="detail"):
             yield Static(id="detail-summary")
@@ -75,8 +72,8 @@ class BudgetDetailScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.app.budgets_signal.subscribe(self, self.show_board)  # type: ignore[attr-defined]
-        self.show_board(self.app.budget_board)  # type: ignore[attr-defined]
+        self.sre.budgets_signal.subscribe(self, self.show_board)
+        self.show_board(self.runtime.budget_board)
         self.load_history()
 
     def show_board(self, board: BudgetBoard) -> None:
@@ -100,7 +97,7 @@ class BudgetDetailScreen(Screen[None]):
         if row.error and report.state is not BudgetState.ERROR:
             summary.append(
                 f"\nLast refresh failed ({row.error}); numbers are "
-                f"{humanize_duration(row.age(self.app.now()))} old.",  # type: ignore[attr-defined]
+                f"{humanize_duration(row.age(self.runtime.now()))} old.",
                 style="yellow",
             )
         self.query_one("#detail-summary", Static).update(summary)
@@ -146,15 +143,15 @@ class BudgetDetailScreen(Screen[None]):
     async def load_history(self) -> None:
         chart = self.query_one("#detail-chart", Static)
         slo = next(
-            (s for s in self.app.workspace.definitions.slos if s.name == self.slo_name),  # type: ignore[attr-defined]
+            (s for s in self.runtime.workspace.definitions.slos if s.name == self.slo_name),
             None,
         )
-        source = await self.app.metrics_source()  # type: ignore[attr-defined]
+        source = await self.runtime.metrics_source()
         if slo is None or source is None:
             chart.update(Text("No history: no metrics backend.", style="dim"))
             return
         try:
-            history = await budget_history(source, slo, self.app.now())  # type: ignore[attr-defined]
+            history = await budget_history(source, slo, self.runtime.now())
         except Exception as exc:  # shown, never a crash: the screen stays usable
             chart.update(Text(f"Budget history unavailable: {exc}", style="red"))
             return
@@ -170,5 +167,5 @@ class BudgetDetailScreen(Screen[None]):
         self.dismiss()
 
     def action_refresh(self) -> None:
-        self.app.refresh_budgets()  # type: ignore[attr-defined]
+        self.sre.refresh_now("budgets")
         self.load_history()

@@ -73,10 +73,9 @@ class BudgetsScreen(AreaScreen):
         yield table
 
     def on_mount(self) -> None:
-        app = self.app
-        app.budgets_signal.subscribe(self, self.show_board)  # type: ignore[attr-defined]
-        self.show_board(app.budget_board)  # type: ignore[attr-defined]
-        if not app.workspace.definitions.slos:  # type: ignore[attr-defined]
+        self.sre.budgets_signal.subscribe(self, self.show_board)
+        self.show_board(self.runtime.budget_board)
+        if not self.runtime.workspace.definitions.slos:
             self.query_one("#budgets-status", Static).update(
                 Text("No SLOs defined: add slos.toml to the config dir (see sretui check).")
             )
@@ -107,10 +106,10 @@ class BudgetsScreen(AreaScreen):
         if selected is not None and selected in board.rows:
             table.move_cursor(row=table.get_row_index(selected))
         status = self.query_one("#budgets-status", Static)
-        status.update(board_summary(board, self.app.now()))  # type: ignore[attr-defined]
+        status.update(board_summary(board, self.runtime.now()))
 
     def action_refresh(self) -> None:
-        self.app.refresh_budgets()  # type: ignore[attr-defined]
+        self.sre.refresh_now("budgets")
         self.notify("Refreshing budgets…", timeout=2)
 
     def action_details(self) -> None:

@@ -10,7 +10,6 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 from sretui.domain.comms import (
@@ -28,8 +27,8 @@ from sretui.domain.incident import (
 )
 from sretui.domain.postmortem import draft_postmortem
 from sretui.keys import screen_bindings
+from sretui.screens.base import SreScreen
 from sretui.services.incidents import IncidentService
-from sretui.widgets.status_header import StatusHeader
 
 DRAFTS = ("internal", "customer", "tactical", "resolution")
 TITLES = {
@@ -56,7 +55,7 @@ def draft(
     return draft_postmortem(incident, now)
 
 
-class IncidentTextScreen(Screen[None]):
+class IncidentTextScreen(SreScreen):
     BINDINGS: ClassVar[list[BindingType]] = screen_bindings("incident_text")
 
     DEFAULT_CSS = """
@@ -71,12 +70,10 @@ class IncidentTextScreen(Screen[None]):
 
     @property
     def service(self) -> IncidentService:
-        return self.app.incident_service()  # type: ignore[attr-defined, no-any-return]
+        return self.runtime.incident_service()
 
     def compose(self) -> ComposeResult:
-        header = StatusHeader("Incident text", self.app.on_call_label)  # type: ignore[attr-defined]
-        header.health = self.app.health  # type: ignore[attr-defined]
-        header.now = self.app.now()  # type: ignore[attr-defined]
+        header = self.status_header("Incident text")
         yield header
         yield Static("", id="text-title")
         yield TextArea("", id="text-body", soft_wrap=True)
@@ -90,8 +87,8 @@ class IncidentTextScreen(Screen[None]):
 
     def show(self, kind: str) -> None:
         incident = self.incident()
-        now = self.app.now()  # type: ignore[attr-defined]
-        cadence = self.app.workspace.check_in_cadence  # type: ignore[attr-defined]
+        now = self.runtime.now()
+        cadence = self.runtime.workspace.check_in_cadence
         try:
             body = draft(incident, kind, now, cadence)
         except IncidentError as exc:  # e.g. a resolution notice before it is resolved

@@ -132,11 +132,11 @@ class IncidentsScreen(AreaScreen):
 
     @property
     def cadence(self) -> dict[Severity, timedelta]:
-        return self.app.workspace.check_in_cadence  # type: ignore[attr-defined, no-any-return]
+        return self.runtime.workspace.check_in_cadence
 
     @property
     def service(self) -> IncidentService:
-        return self.app.incident_service()  # type: ignore[attr-defined, no-any-return]
+        return self.runtime.incident_service()
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="incidents-empty")
@@ -146,7 +146,7 @@ class IncidentsScreen(AreaScreen):
         yield table
         with VerticalScroll(id="incident-detail-scroll"):
             yield Static("", id="incident-detail")
-        if self.app.workspace.has_alertmanager:  # type: ignore[attr-defined]
+        if self.runtime.workspace.has_alertmanager:
             yield Static(Text("Alertmanager: reading…", style="dim"), id="alerts-status")
             alerts: DataTable[Text | str] = DataTable(id="alerts-table", cursor_type="row")
             for column in ("Alert", "Firing for", "State", "Labels"):
@@ -154,11 +154,11 @@ class IncidentsScreen(AreaScreen):
             yield alerts
 
     def on_mount(self) -> None:
-        self.app.incidents_signal.subscribe(self, self.reload)  # type: ignore[attr-defined]
-        self.app.alerts_signal.subscribe(self, self.show_alerts)  # type: ignore[attr-defined]
+        self.sre.incidents_signal.subscribe(self, self.reload)
+        self.sre.alerts_signal.subscribe(self, self.show_alerts)
         self.reload()
         if self.query("#alerts-table"):
-            self.show_alerts(self.app.alert_board)  # type: ignore[attr-defined]
+            self.show_alerts(self.runtime.alert_board)
         self.set_interval(1.0, self.tick)
 
     def on_screen_resume(self) -> None:
@@ -174,7 +174,7 @@ class IncidentsScreen(AreaScreen):
         table = self.query_one("#incidents-table", DataTable)
         selected = self.selected_id()
         table.clear()
-        now = self.app.now()  # type: ignore[attr-defined]
+        now = self.runtime.now()
         for incident in self.incidents.values():
             table.add_row(*self._cells(incident, now), key=incident.id)
         if selected in self.incidents:
@@ -214,12 +214,12 @@ class IncidentsScreen(AreaScreen):
         if incident is None:
             detail.update("")
             return
-        now = self.app.now()  # type: ignore[attr-defined]
+        now = self.runtime.now()
         detail.update(incident_detail(incident, now, self.cadence))
 
     def tick(self) -> None:
         """Count down the check-ins; ring the bell once when one falls due."""
-        now = self.app.now()  # type: ignore[attr-defined]
+        now = self.runtime.now()
         table = self.query_one("#incidents-table", DataTable)
         for incident in self.incidents.values():
             if incident.id not in table.rows:
@@ -438,7 +438,7 @@ class IncidentsScreen(AreaScreen):
     def show_alerts(self, board: AlertBoard) -> None:
         if not self.query("#alerts-table"):
             return
-        now = self.app.now()  # type: ignore[attr-defined]
+        now = self.runtime.now()
         status = Text("Alertmanager: ", style="bold")
         if board.read_at is None and board.error is None:
             status.append("reading…", style="dim")
@@ -523,8 +523,8 @@ class IncidentsScreen(AreaScreen):
         )
         if answer != "yes":
             return
-        client = await self.app.alertmanager()  # type: ignore[attr-defined]
-        user = self.app.workspace.user  # type: ignore[attr-defined]
+        client = await self.runtime.alertmanager()
+        user = self.runtime.workspace.user
         try:
             silence_id, matchers, ends_at = await silence_alert(
                 client,
@@ -532,7 +532,7 @@ class IncidentsScreen(AreaScreen):
                 duration=parse_duration(duration),
                 comment=comment,
                 created_by=user,
-                now=self.app.now(),  # type: ignore[attr-defined]
+                now=self.runtime.now(),
             )
         except (SourceError, ValueError) as exc:
             self.notify(f"Silence failed: {exc}", severity="error", markup=False)
@@ -547,7 +547,7 @@ class IncidentsScreen(AreaScreen):
                 comment=comment,
             )
         self.notify(f"Silenced {alert.name} until {ends_at.astimezone():%H:%M}", markup=False)
-        self.app.refresh_alerts()  # type: ignore[attr-defined]
+        self.sre.refresh_now("alerts")
 
     def incident_for(self, alert: Alert) -> Incident | None:
         """The incident this alert is linked to, else the selected one."""

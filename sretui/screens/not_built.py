@@ -32,7 +32,7 @@ class NotBuiltScreen(AreaScreen):
         with Vertical(id="not-built"):
             yield Static(Text(f"{area.title}: not built yet"), id="not-built-title")
             yield Static(Text(f"{area.summary}.\nThis area is not in this version of sretui."))
-            loaded = self.app.definitions_summary(area.id)  # type: ignore[attr-defined]
+            loaded = self.runtime.definitions_summary(area.id)
             if loaded:
                 yield Static(Text(loaded), id="not-built-loaded")
             yield Static(Text("Press 0 for the overview, ? for every key."))

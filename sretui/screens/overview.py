@@ -68,8 +68,7 @@ class OverviewScreen(AreaScreen):
         self.open_incidents: list[Incident] = []
 
     def compose_body(self) -> ComposeResult:
-        app = self.app
-        workspace = app.workspace  # type: ignore[attr-defined]
+        workspace = self.runtime.workspace
         with VerticalScroll(id="overview-body"):
             problems = workspace.problems
             if problems:
@@ -88,26 +87,25 @@ class OverviewScreen(AreaScreen):
                 )
             with Grid(id="panels"):
                 for area in AREAS[1:]:
-                    body = app.definitions_summary(area.id)  # type: ignore[attr-defined]
+                    body = self.runtime.definitions_summary(area.id)
                     state = "" if area.built else "Not built yet."
                     text = "\n".join(part for part in (area.summary, body, state) if part)
                     yield AreaPanel(area.id, area.title, area.key, text)
 
     def on_mount(self) -> None:
-        app = self.app
-        app.budgets_signal.subscribe(self, self.show_budgets)  # type: ignore[attr-defined]
-        app.incidents_signal.subscribe(self, self.load_incidents)  # type: ignore[attr-defined]
+        self.sre.budgets_signal.subscribe(self, self.show_budgets)
+        self.sre.incidents_signal.subscribe(self, self.load_incidents)
         self.load_incidents()
         self.set_interval(5.0, self.show_incidents)
-        if app.budget_board.last_refresh is not None:  # type: ignore[attr-defined]
-            self.show_budgets(app.budget_board)  # type: ignore[attr-defined]
+        if self.runtime.budget_board.last_refresh is not None:
+            self.show_budgets(self.runtime.budget_board)
 
     @work(exclusive=True, group="overview-incidents", thread=True, exit_on_error=False)
     def load_incidents(self, _changed: object = None) -> None:
         """Read and fold the open incidents in a thread (a shared data dir may be slow); on
         mount and whenever the app reports a change on disk, never on a timer."""
         app = self.app
-        incidents = [i.incident for i in app.incident_service().list()]  # type: ignore[attr-defined]
+        incidents = [i.incident for i in self.runtime.incident_service().list()]
         app.call_from_thread(self.show_incidents, incidents)
 
     def show_incidents(self, incidents: list[Incident] | None = None) -> None:
@@ -115,7 +113,6 @@ class OverviewScreen(AreaScreen):
         Without an argument, redraws the last ones read (ages and countdowns move on)."""
         from sretui.widgets.incident_cells import SEVERITY_STYLES, check_in_text
 
-        app = self.app
         if incidents is not None:
             self.open_incidents = incidents
         open_incidents = self.open_incidents
@@ -131,12 +128,12 @@ class OverviewScreen(AreaScreen):
                     text.append("  ")
                 text.append(f"{count} ")
                 text.append(severity, style=SEVERITY_STYLES[severity])
-            now = app.now()  # type: ignore[attr-defined]
+            now = self.runtime.now()
             for incident in open_incidents[:3]:
                 text.append("\n")
                 text.append(f"{incident.severity.value} ", style="bold")
                 text.append(f"{humanize_duration(now - incident.declared_at, parts=1)} ")
-                cadence = app.workspace.check_in_cadence  # type: ignore[attr-defined]
+                cadence = self.runtime.workspace.check_in_cadence
                 text.append_text(check_in_text(incident, now, cadence))
                 text.append(f" {incident.title}")
         self.query_one("#panel-incidents", AreaPanel).update(text)
@@ -166,3 +163,6 @@ class OverviewScreen(AreaScreen):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 110, "-wide")
+
+
+SCREEN = OverviewScreen

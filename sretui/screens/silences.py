@@ -8,16 +8,15 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from sretui.domain.text import safe_text
 from sretui.keys import screen_bindings
+from sretui.screens.base import SreScreen
 from sretui.screens.incident_forms import ChoicePrompt
-from sretui.widgets.status_header import StatusHeader
 
 
-class SilencesScreen(Screen[None]):
+class SilencesScreen(SreScreen):
     BINDINGS: ClassVar[list[BindingType]] = screen_bindings("silences")
 
     DEFAULT_CSS = """
@@ -26,9 +25,7 @@ class SilencesScreen(Screen[None]):
     """
 
     def compose(self) -> ComposeResult:
-        header = StatusHeader("Silences", self.app.on_call_label)  # type: ignore[attr-defined]
-        header.health = self.app.health  # type: ignore[attr-defined]
-        header.now = self.app.now()  # type: ignore[attr-defined]
+        header = self.status_header("Silences")
         yield header
         yield Static(Text("Reading silences…", style="dim"), id="silences-status")
         table: DataTable[Text | str] = DataTable(id="silences-table", cursor_type="row")
@@ -45,7 +42,7 @@ class SilencesScreen(Screen[None]):
         from sretui.sources.base import SourceError
 
         status = self.query_one("#silences-status", Static)
-        client = await self.app.alertmanager()  # type: ignore[attr-defined]
+        client = await self.runtime.alertmanager()
         if client is None:
             status.update(Text("No Alertmanager configured."))
             return
@@ -88,7 +85,7 @@ class SilencesScreen(Screen[None]):
         )
         if answer != "yes":
             return
-        client = await self.app.alertmanager()  # type: ignore[attr-defined]
+        client = await self.runtime.alertmanager()
         try:
             await client.expire_silence(silence_id)
         except SourceError as exc:
@@ -96,7 +93,7 @@ class SilencesScreen(Screen[None]):
             return
         self.notify("Silence expired.")
         self.action_refresh()
-        self.app.refresh_alerts()  # type: ignore[attr-defined]
+        self.sre.refresh_now("alerts")
 
     def action_back(self) -> None:
         self.dismiss()

@@ -4,6 +4,7 @@ on the right. One widget (not five) because start-up time is a feature."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from rich.table import Table
@@ -12,6 +13,9 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from sretui.domain.health import HealthState, HealthStatus
+
+if TYPE_CHECKING:
+    from textual.signal import Signal
 
 HEALTH_STYLES = {
     HealthState.OK: "bold green",
@@ -23,7 +27,7 @@ HEALTH_STYLES = {
 
 
 class StatusHeader(Widget):
-    """Shows the app's shared state; the app pushes updates through the reactives."""
+    """Shows the app's shared state, following the app's health and clock signals."""
 
     DEFAULT_CSS = """
     StatusHeader {
@@ -38,10 +42,37 @@ class StatusHeader(Widget):
     health: reactive[HealthStatus] = reactive(HealthStatus(HealthState.NONE), layout=False)
     now: reactive[datetime | None] = reactive(None, layout=False)
 
-    def __init__(self, area_title: str, on_call: str = "") -> None:
+    def __init__(
+        self,
+        area_title: str,
+        on_call: str = "",
+        *,
+        health: HealthStatus | None = None,
+        now: datetime | None = None,
+        health_signal: Signal[HealthStatus] | None = None,
+        clock_signal: Signal[datetime] | None = None,
+    ) -> None:
         super().__init__()
         self.area_title = area_title
         self.on_call = on_call
+        self._signals = (health_signal, clock_signal)
+        if health is not None:
+            self.set_reactive(StatusHeader.health, health)
+        self.set_reactive(StatusHeader.now, now)
+
+    def on_mount(self) -> None:
+        health_signal, clock_signal = self._signals
+        if health_signal is not None:
+            health_signal.subscribe(self, self._show_health)
+        if clock_signal is not None:
+            clock_signal.subscribe(self, self._show_time)
+        self.watch_health(self.health)
+
+    def _show_health(self, status: HealthStatus) -> None:
+        self.health = status
+
+    def _show_time(self, now: datetime) -> None:
+        self.now = now
 
     @property
     def health_text(self) -> Text:
@@ -62,4 +93,5 @@ class StatusHeader(Widget):
         return grid
 
     def watch_health(self, status: HealthStatus) -> None:
-        self.tooltip = status.error
+        # Server text: a Text, so markup in an error body is shown, never parsed.
+        self.tooltip = Text(status.error) if status.error else None

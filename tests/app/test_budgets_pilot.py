@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from sretui.app import SreApp
 from sretui.domain.slo import BudgetState
 from sretui.screens.budget_detail import BudgetDetailScreen
 from sretui.screens.budgets import BudgetsScreen
+from sretui.services.runtime import Runtime
 from sretui.services.workspace import open_workspace
 from sretui.sources.demo import DemoSource
 from sretui.widgets.status_header import StatusHeader
@@ -29,9 +29,14 @@ SEVERITY = [
 
 def _demo_app(data_dir: Path, now: list, outages: tuple = ()) -> SreApp:
     workspace = open_workspace(demo=True, data_dir=str(data_dir))
-    app = SreApp(workspace, clock=lambda: now[0], live=False)
-    app._source = DemoSource(seed=7, clock=lambda: now[0], outages=outages)
-    app._source_made = True
+    app = SreApp(
+        Runtime(
+            workspace,
+            clock=lambda: now[0],
+            metrics=DemoSource(seed=7, clock=lambda: now[0], outages=outages),
+        ),
+        live=False,
+    )
     return app
 
 
@@ -45,12 +50,12 @@ async def test_table_is_worst_first_with_words_for_state(data_dir: Path) -> None
     app = _demo_app(data_dir, now)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1")
-        await app.refresh_budgets().wait()
+        await app.refresh_now("budgets").wait()
         await pilot.pause()
         assert isinstance(app.screen, BudgetsScreen)
         rows = _rows(app)
         assert len(rows) == 6
-        reports = [app.budget_board.rows[r[0]].report for r in rows]
+        reports = [app.runtime.budget_board.rows[r[0]].report for r in rows]
         ranks = [SEVERITY.index(r.state) for r in reports]
         assert ranks == sorted(ranks)
         # the state column is a word, not only a colour
@@ -72,7 +77,7 @@ async def test_enter_opens_detail_and_escape_returns(data_dir: Path) -> None:
     app = _demo_app(data_dir, now)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1")
-        await app.refresh_budgets().wait()
+        await app.refresh_now("budgets").wait()
         await pilot.pause()
         table = app.screen.query_one("#budgets-table", DataTable)
         names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
@@ -84,7 +89,7 @@ async def test_enter_opens_detail_and_escape_returns(data_dir: Path) -> None:
         await pilot.pause()
         summary = str(app.screen.query_one("#detail-summary", Static).content)
         assert summary.startswith("search-availability  search · objective 99.5% over 7d")
-        report = app.budget_board.rows["search-availability"].report
+        report = app.runtime.budget_board.rows["search-availability"].report
         burn = report.burn_rates["6h"]
         assert f"At the 6h rate ({burn:.2f}x) the remaining" in summary
         chart = app.screen.query_one("#detail-chart", Static).content
@@ -100,7 +105,7 @@ async def test_backend_down_mid_session_keeps_numbers_then_recovers(data_dir: Pa
     app = _demo_app(data_dir, now, outages=(outage,))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1")
-        await app.refresh_budgets().wait()
+        await app.refresh_now("budgets").wait()
         await pilot.pause()
         before = _rows(app)
         assert all("(stale)" not in row[0] for row in before)
@@ -115,7 +120,7 @@ async def test_backend_down_mid_session_keeps_numbers_then_recovers(data_dir: Pa
         status = str(app.screen.query_one("#budgets-status", Static).content)
         assert "6 failed: demo backend unavailable: simulated outage" in status
         assert "(numbers kept from 3 minutes ago)" in status
-        await app.check_health().wait()
+        await app.refresh_now("health").wait()
         assert app.screen.query_one(StatusHeader).health_text.plain == "backend down"
 
         now[0] = FIXED_NOW + timedelta(minutes=6)  # and back
@@ -125,7 +130,7 @@ async def test_backend_down_mid_session_keeps_numbers_then_recovers(data_dir: Pa
         after = _rows(app)
         assert all("(stale)" not in row[0] for row in after)
         assert "failed" not in str(app.screen.query_one("#budgets-status", Static).content)
-        await app.check_health().wait()
+        await app.refresh_now("health").wait()
         assert app.screen.query_one(StatusHeader).health_text.plain == "backend ok"
 
 
@@ -133,15 +138,15 @@ async def test_overview_panel_counts_states_and_names_the_worst(data_dir: Path) 
     now = [FIXED_NOW]
     app = _demo_app(data_dir, now)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.refresh_budgets().wait()
+        await app.refresh_now("budgets").wait()
         await pilot.pause()
         panel = str(app.screen.query_one("#panel-budgets", Static).content)
         lines = panel.splitlines()
-        worst = [row.report.slo.name for row in app.budget_board.ordered()[:3]]
+        worst = [row.report.slo.name for row in app.runtime.budget_board.ordered()[:3]]
         named = [line.removesuffix(" firing").split()[-1] for line in lines[1:]]
         assert named == worst
         counts = {}
-        for row in app.budget_board.rows.values():
+        for row in app.runtime.budget_board.rows.values():
             counts[row.report.state] = counts.get(row.report.state, 0) + 1
         assert f"{counts[BudgetState.CRITICAL]} CRITICAL" in lines[0]
         assert f"{counts[BudgetState.HEALTHY]} healthy" in lines[0]
@@ -152,7 +157,7 @@ async def test_keys_work_while_a_refresh_is_running(data_dir: Path) -> None:
     app = _demo_app(data_dir, now)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1")
-        worker = app.refresh_budgets()
+        worker = app.refresh_now("budgets")
         await pilot.press("2")  # handled while the refresh runs
         await pilot.pause()
         assert app.current_mode == "incidents"
@@ -163,7 +168,7 @@ async def test_palette_opens_an_slo_detail(data_dir: Path) -> None:
     now = [FIXED_NOW]
     app = _demo_app(data_dir, now)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.refresh_budgets().wait()
+        await app.refresh_now("budgets").wait()
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"budget: payments-availability")
@@ -177,22 +182,20 @@ async def test_palette_opens_an_slo_detail(data_dir: Path) -> None:
 
 async def test_a_manual_refresh_never_starts_a_second_loop(data_dir: Path) -> None:
     workspace = open_workspace(demo=True, data_dir=str(data_dir))
-    app = SreApp(workspace, clock=lambda: FIXED_NOW, live=True)
-    app._source = DemoSource(seed=7, clock=lambda: FIXED_NOW)
-    app._source_made = True
+    app = SreApp(
+        Runtime(
+            workspace, clock=lambda: FIXED_NOW, metrics=DemoSource(seed=7, clock=lambda: FIXED_NOW)
+        ),
+        live=True,
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for _ in range(3):  # as if r were pressed three times
-            app.refresh_budgets()
-            app.check_health()
+            app.refresh_now("budgets")
+            app.refresh_now("health")
             await app.workers.wait_for_complete()
 
         # Textual's own list of pending timers: one per refresh loop, however often r was hit.
-        def name(timer: object) -> str:
-            callback = timer._callback  # type: ignore[attr-defined]
-            target = callback.args[0] if isinstance(callback, functools.partial) else callback
-            return getattr(target, "__name__", "")
-
-        pending = [name(t) for t in app._timers if not t._task or not t._task.done()]
-        assert pending.count("refresh_budgets") == 1
-        assert pending.count("check_health") == 1
+        pending = [t.name for t in app._timers if not t._task or not t._task.done()]
+        assert pending.count("budgets-loop") == 1
+        assert pending.count("health-loop") == 1

@@ -39,7 +39,7 @@ async def _declare(pilot, title: str = "Checkout is down") -> None:
 
 
 def _only(app: SreApp):
-    [loaded] = app.incident_service().list(include_closed=True)
+    [loaded] = app.runtime.incident_service().list(include_closed=True)
     return loaded.incident
 
 

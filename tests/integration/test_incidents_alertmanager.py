@@ -48,7 +48,7 @@ async def test_declare_from_an_alert_then_silence_and_expire(
     app = make_app(config_dir=str(config), data_dir=str(tmp_path / "data"), live=False)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("2")
-        await app.refresh_alerts().wait()
+        await app.refresh_now("alerts").wait()
         await pilot.pause()
         table = app.screen.query_one("#alerts-table", DataTable)
         names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
@@ -64,8 +64,8 @@ async def test_declare_from_an_alert_then_silence_and_expire(
         await pilot.press("tab", "enter", "down", "enter", "tab", "enter", "down", "down", "enter")
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await _wait_for(lambda: len(app.incident_service().list()) == 1)
-        [loaded] = app.incident_service().list()
+        await _wait_for(lambda: len(app.runtime.incident_service().list()) == 1)
+        [loaded] = app.runtime.incident_service().list()
         incident = loaded.incident
         assert [a.alertname for a in incident.alerts] == [name]
         assert incident.services == ("checkout",)
@@ -84,10 +84,10 @@ async def test_declare_from_an_alert_then_silence_and_expire(
         await _wait_for(
             lambda: any(
                 e.kind.value == "silence_created"
-                for e in app.incident_service().load(incident.id).incident.timeline
+                for e in app.runtime.incident_service().load(incident.id).incident.timeline
             )
         )
-        client = await app.alertmanager()
+        client = await app.runtime.alertmanager()
         assert client is not None
         silences = [s for s in await client.silences() if s.comment == "mitigating, see incident"]
         assert len(silences) == 1 and silences[0].state == "active"

@@ -1,0 +1,161 @@
+"""The Textual app: wires the runtime, keymap, refresh loops and one mode per area."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.signal import Signal
+from textual.worker import Worker
+
+from sretui.app.loops import RefreshLoop
+from sretui.areas import AREAS, AREAS_BY_ID
+from sretui.keys import APP_KEYS
+from sretui.screens.base import SreAppBase
+from sretui.services.runtime import UNSET, Runtime
+from sretui.services.workspace import open_workspace
+
+if TYPE_CHECKING:
+    from sretui.sources.alertmanager import AlertmanagerSource
+    from sretui.sources.base import MetricsSource
+
+
+def _area_screen(area_id: str) -> Callable[[], Screen[None]]:
+    """A lazy factory: a screen's module is imported when its mode is first shown."""
+
+    def build() -> Screen[None]:
+        if area_id != "overview" and not AREAS_BY_ID[area_id].built:
+            return import_module("sretui.screens.not_built").NotBuiltScreen(area_id)  # type: ignore[no-any-return]
+        return import_module(f"sretui.screens.{area_id}").SCREEN()  # type: ignore[no-any-return]
+
+    return build
+
+
+class SreApp(SreAppBase, inherit_bindings=False):
+    TITLE = "sretui"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[None]]]] = {
+        area.id: _area_screen(area.id) for area in AREAS
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            spec.key,
+            spec.action,
+            spec.description,
+            show=spec.show,
+            id=spec.id,
+            key_display=spec.key_display,
+            priority=spec.id in ("quit", "command_palette"),
+        )
+        for spec in APP_KEYS
+    ] + [Binding("ctrl+c", "help_quit", show=False, system=True)]
+
+    def __init__(self, runtime: Runtime, *, live: bool = True) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self.live = live  # False in snapshot tests: no clock ticking, no probes, no polling
+        self.clock_signal = Signal(self, "clock")
+        self.health_signal = Signal(self, "health")
+        self.budgets_signal = Signal(self, "budgets")
+        self.alerts_signal = Signal(self, "alerts")
+        self.incidents_signal = Signal(self, "incidents")
+        every = runtime.workspace.settings.refresh
+        self.loops: dict[str, RefreshLoop[Any]] = {
+            "health": RefreshLoop(
+                self, "health", runtime.check_health, self.health_signal, every=every.health
+            ),
+            "budgets": RefreshLoop(
+                self, "budgets", runtime.refresh_budgets, self.budgets_signal, every=every.budgets
+            ),
+            "alerts": RefreshLoop(
+                self, "alerts", runtime.refresh_alerts, self.alerts_signal, every=every.alerts
+            ),
+            "state": RefreshLoop(
+                self, "state", runtime.poll_state, self.incidents_signal, every=every.state
+            ),
+        }
+        for loop in self.loops.values():
+            loop.live = live
+
+    def on_mount(self) -> None:
+        if self.runtime.workspace.settings.keymap:
+            self.set_keymap(dict(self.runtime.workspace.settings.keymap))
+        self.switch_mode("overview")
+        if not self.live:
+            return
+        # Closing the terminal (SIGHUP) or a polite kill ends the app cleanly, so the demo's
+        # throw-away data dir and the terminal state are cleaned up.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            loop.add_signal_handler(signum, self.exit)
+        self.set_interval(1.0, lambda: self.clock_signal.publish(self.runtime.now()), name="clock")
+        wanted = {
+            "state": True,  # takes stock now, so every later change is reported
+            "health": self.runtime.has_metrics,
+            "budgets": self.runtime.has_metrics and bool(self.runtime.workspace.definitions.slos),
+            "alerts": self.runtime.has_alertmanager,
+        }
+        for name, on in wanted.items():
+            if on:
+                self.call_after_refresh(self.loops[name].run)
+
+    def refresh_now(self, loop: str) -> Worker[None]:
+        return self.loops[loop].run()
+
+    async def on_unmount(self) -> None:
+        await self.runtime.aclose()
+
+    def action_switch_area(self, area_id: str) -> None:
+        self.switch_mode(area_id)
+
+    def open_budget(self, slo_name: str) -> None:
+        from sretui.screens.budget_detail import BudgetDetailScreen
+
+        self.switch_mode("budgets")
+        self.push_screen(BudgetDetailScreen(slo_name))
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Copy to the engineer's own clipboard, even over SSH (see widgets/clipboard.py)."""
+        from sretui.widgets.clipboard import copy_text
+
+        copy_text(self, text)
+
+    def action_help(self) -> None:
+        from sretui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from sretui.app.palette import system_commands
+
+        yield from system_commands(self, screen)
+        yield from super().get_system_commands(screen)
+
+
+def make_app(
+    *,
+    config_dir: str | None = None,
+    data_dir: str | None = None,
+    prometheus_url: str | None = None,
+    demo: bool = False,
+    clock: Callable[[], datetime] | None = None,
+    live: bool = True,
+    metrics: MetricsSource | Any | None = UNSET,
+    alertmanager: AlertmanagerSource | Any | None = UNSET,
+) -> SreApp:
+    """Build the app for the CLI, Pilot tests, snapshot tests and benchmarks alike. `metrics`
+    and `alertmanager` replace the clients the workspace would build (None: no backend)."""
+    workspace = open_workspace(
+        config_dir=config_dir, data_dir=data_dir, prometheus_url=prometheus_url, demo=demo
+    )
+    runtime = Runtime(workspace, clock=clock, metrics=metrics, alertmanager=alertmanager)
+    return SreApp(runtime, live=live)
