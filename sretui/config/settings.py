@@ -7,36 +7,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-
-@dataclass(frozen=True, slots=True)
-class BasicAuth:
-    username: str
-    password: str | None = field(default=None, repr=False)  # never in a log or traceback
-    password_file: Path | None = None
-
-    def resolve_password(self) -> str:
-        """The password, read from `password_file` when that is set."""
-        if self.password_file is not None:
-            return self.password_file.read_text(encoding="utf-8").strip()
-        return self.password or ""
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """How to reach an HTTP backend (Prometheus-compatible or Alertmanager)."""
-
-    url: str
-    headers: Mapping[str, str] = field(default_factory=dict)
-    bearer_token_file: Path | None = None
-    basic_auth: BasicAuth | None = None
-    ca_file: Path | None = None
-    timeout: float = 10.0
-
-    def bearer_token(self) -> str | None:
-        """The token from `bearer_token_file`, read fresh so rotated tokens are picked up."""
-        if self.bearer_token_file is None:
-            return None
-        return self.bearer_token_file.read_text(encoding="utf-8").strip()
+from sretui.domain.endpoint import BasicAuth as BasicAuth  # re-exported: loaders, tests
+from sretui.domain.endpoint import Endpoint
 
 
 @dataclass(frozen=True, slots=True)

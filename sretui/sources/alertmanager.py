@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import httpx
 
-from sretui.config.settings import Endpoint
+from sretui.domain.endpoint import Endpoint
 from sretui.domain.text import safe_text
 from sretui.sources.base import SourceError
 from sretui.sources.http import HttpBackend, QueryArgs, Unauthorized, snippet

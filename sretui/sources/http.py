@@ -22,12 +22,13 @@ import random
 import re
 import ssl
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, Final
 
 import httpx
 
 from sretui import __version__
-from sretui.config.settings import Endpoint
+from sretui.domain.endpoint import Endpoint
 from sretui.sources.base import BackendUnavailable, BadResponse, SourceError
 
 __all__ = [
@@ -58,6 +59,11 @@ SNIPPET_LENGTH: Final = 160
 SENSITIVE_HEADER_WORDS: Final = ("auth", "token", "key", "secret", "password", "cookie")
 """Configured headers whose name contains one of these have their values scrubbed too."""
 
+
+
+def read_secret(path: Path) -> str:
+    """A token or password kept in a file, read fresh each time so rotation is picked up."""
+    return path.read_text(encoding="utf-8").strip()
 
 class Unauthorized(SourceError):
     """The backend (or a proxy in front of it) refused our credentials: HTTP 401 or 403."""
@@ -387,7 +393,9 @@ class HttpBackend:
         elif self._endpoint.basic_auth is not None:
             auth = self._endpoint.basic_auth
             try:
-                password = auth.resolve_password()
+                password = (
+                    read_secret(auth.password_file) if auth.password_file else auth.password or ""
+                )
             except OSError as exc:
                 raise SourceError(
                     f"cannot read the basic-auth password file {auth.password_file}: "
@@ -409,7 +417,7 @@ class HttpBackend:
             stat = path.stat()
             key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
             if self._token_cache is None or self._token_cache[0] != key:
-                token = self._endpoint.bearer_token() or ""
+                token = read_secret(path)
                 self._remember_secret(token)
                 self._token_cache = (key, token)
         except OSError as exc:

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import httpx
 
-from sretui.config.settings import Endpoint
+from sretui.domain.endpoint import Endpoint
 from sretui.sources.base import (
     InstantResult,
     QueryError,

@@ -3,8 +3,14 @@ from pathlib import Path
 from conftest import write
 
 from sretui.config.paths import resolve_config_dir, resolve_data_dir
+from sretui.config.settings import BasicAuth
 from sretui.config.settings_loader import load_settings
+from sretui.sources.http import read_secret
 
+
+def _password(auth: BasicAuth) -> str | None:
+    """What the HTTP client sends: the file's content when a file is given."""
+    return read_secret(auth.password_file) if auth.password_file else auth.password
 
 def test_missing_settings_file_gives_defaults(tmp_path: Path) -> None:
     settings, problems = load_settings(tmp_path)
@@ -47,11 +53,11 @@ budgets = "b"
     assert settings.prometheus.url == "https://mimir.example/prometheus"
     assert dict(settings.prometheus.headers) == {"X-Scope-OrgID": "team-a"}
     assert settings.prometheus.bearer_token_file == token
-    assert settings.prometheus.bearer_token() == "s3cret"
+    assert read_secret(settings.prometheus.bearer_token_file) == "s3cret"
     assert settings.prometheus.timeout == 5
     assert settings.alertmanager is not None
     assert settings.alertmanager.basic_auth is not None
-    assert settings.alertmanager.basic_auth.resolve_password() == "pw"
+    assert _password(settings.alertmanager.basic_auth) == "pw"
     assert settings.refresh.budgets == 60
     assert settings.refresh.health == 10
     assert dict(settings.keymap) == {"budgets": "b"}
@@ -118,7 +124,7 @@ def test_basic_auth_password_file_and_conflicts(tmp_path: Path) -> None:
     settings, problems = load_settings(tmp_path)
     assert problems == []
     assert settings.prometheus and settings.prometheus.basic_auth
-    assert settings.prometheus.basic_auth.resolve_password() == "hunter2"
+    assert _password(settings.prometheus.basic_auth) == "hunter2"
     path = write(
         tmp_path / "sretui.toml",
         '[prometheus]\nurl = "http://a"\n[prometheus.basic_auth]\nusername = "u"\n'
