@@ -5,12 +5,15 @@ instead of starting a second loop beside the first."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual.app import App
 from textual.signal import Signal
 from textual.timer import Timer
 from textual.worker import Worker
+
+if TYPE_CHECKING:
+    from sretui.screens.base import SreAppBase
 
 T = TypeVar("T")
 
@@ -21,7 +24,7 @@ class RefreshLoop(Generic[T]):
 
     def __init__(
         self,
-        app: App[object],
+        app: App[Any],
         name: str,
         job: Callable[[], Awaitable[T | None]],
         signal: Signal[T],
@@ -66,3 +69,28 @@ class RefreshLoop(Generic[T]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+
+
+def runtime_loops(app: SreAppBase, *, live: bool) -> dict[str, RefreshLoop[Any]]:
+    """The app's loops: backend health, budgets, alerts, and other processes' changes on disk."""
+    runtime = app.runtime
+    every = runtime.workspace.settings.refresh
+    return {
+        "health": RefreshLoop(
+            app, "health", runtime.check_health, app.health_signal, every=every.health, live=live
+        ),
+        "budgets": RefreshLoop(
+            app,
+            "budgets",
+            runtime.refresh_budgets,
+            app.budgets_signal,
+            every=every.budgets,
+            live=live,
+        ),
+        "alerts": RefreshLoop(
+            app, "alerts", runtime.refresh_alerts, app.alerts_signal, every=every.alerts, live=live
+        ),
+        "state": RefreshLoop(
+            app, "state", runtime.poll_state, app.incidents_signal, every=every.state, live=live
+        ),
+    }

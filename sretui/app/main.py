@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker
 
-from sretui.app.loops import RefreshLoop
+from sretui.app.loops import RefreshLoop, runtime_loops
 from sretui.areas import AREAS, AREAS_BY_ID
 from sretui.keys import APP_KEYS
 from sretui.screens.base import SreAppBase
@@ -39,13 +39,8 @@ def _area_screen(area_id: str) -> Callable[[], Screen[None]]:
     return build
 
 
-class SreApp(SreAppBase, inherit_bindings=False):
-    TITLE = "sretui"
-    CSS_PATH = Path(__file__).with_name("app.tcss")
-    MODES: ClassVar[dict[str, str | Callable[[], Screen[None]]]] = {
-        area.id: _area_screen(area.id) for area in AREAS
-    }
-    BINDINGS: ClassVar[list[BindingType]] = [
+def _app_bindings() -> list[BindingType]:
+    bindings: list[BindingType] = [
         Binding(
             spec.key,
             spec.action,
@@ -56,7 +51,17 @@ class SreApp(SreAppBase, inherit_bindings=False):
             priority=spec.id in ("quit", "command_palette"),
         )
         for spec in APP_KEYS
-    ] + [Binding("ctrl+c", "help_quit", show=False, system=True)]
+    ]
+    return [*bindings, Binding("ctrl+c", "help_quit", show=False, system=True)]
+
+
+class SreApp(SreAppBase, inherit_bindings=False):
+    TITLE = "sretui"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[None]]]] = {
+        area.id: _area_screen(area.id) for area in AREAS
+    }
+    BINDINGS: ClassVar[list[BindingType]] = _app_bindings()
 
     def __init__(self, runtime: Runtime, *, live: bool = True) -> None:
         super().__init__()
@@ -67,23 +72,7 @@ class SreApp(SreAppBase, inherit_bindings=False):
         self.budgets_signal = Signal(self, "budgets")
         self.alerts_signal = Signal(self, "alerts")
         self.incidents_signal = Signal(self, "incidents")
-        every = runtime.workspace.settings.refresh
-        self.loops: dict[str, RefreshLoop[Any]] = {
-            "health": RefreshLoop(
-                self, "health", runtime.check_health, self.health_signal, every=every.health
-            ),
-            "budgets": RefreshLoop(
-                self, "budgets", runtime.refresh_budgets, self.budgets_signal, every=every.budgets
-            ),
-            "alerts": RefreshLoop(
-                self, "alerts", runtime.refresh_alerts, self.alerts_signal, every=every.alerts
-            ),
-            "state": RefreshLoop(
-                self, "state", runtime.poll_state, self.incidents_signal, every=every.state
-            ),
-        }
-        for loop in self.loops.values():
-            loop.live = live
+        self.loops: dict[str, RefreshLoop[Any]] = runtime_loops(self, live=live)
 
     def on_mount(self) -> None:
         if self.runtime.workspace.settings.keymap:
@@ -91,8 +80,7 @@ class SreApp(SreAppBase, inherit_bindings=False):
         self.switch_mode("overview")
         if not self.live:
             return
-        # Closing the terminal (SIGHUP) or a polite kill ends the app cleanly, so the demo's
-        # throw-away data dir and the terminal state are cleaned up.
+        # A closed terminal (SIGHUP) or a kill ends the app cleanly: the demo dir goes too.
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGHUP, signal.SIGTERM):
             loop.add_signal_handler(signum, self.exit)

@@ -22,10 +22,12 @@ def system_commands(app: SreAppBase, screen: Screen[object]) -> Iterable[SystemC
         yield SystemCommand(
             f"Go to {area.title}",
             escape(f"[{area.key}] {area.summary}"),
-            lambda area_id=area.id: app.switch_mode(area_id),  # type: ignore[misc]
+            lambda area_id=area.id: app.switch_mode(area_id),
         )
     yield SystemCommand(
-        "Help: every key", escape("[?] Keys for this screen and everywhere"), app.action_help
+        "Help: every key",
+        escape("[?] Keys for this screen and everywhere"),
+        lambda: app.run_action("help"),
     )
     area_id = getattr(type(screen), "AREA", None)
     title = AREAS_BY_ID[area_id].title if area_id in AREAS_BY_ID else "This screen"
@@ -40,7 +42,7 @@ def system_commands(app: SreAppBase, screen: Screen[object]) -> Iterable[SystemC
         yield SystemCommand(
             escape(f"{title}: {binding.description}"),
             escape(f"[{app.get_key_display(binding)}]"),
-            lambda node=active.node, action=binding.action: node.run_action(action),  # type: ignore[misc]
+            lambda node=active.node, action=binding.action: node.run_action(action),
         )
     slos = app.runtime.workspace.definitions.slos
     if slos:
@@ -55,5 +57,5 @@ def system_commands(app: SreAppBase, screen: Screen[object]) -> Iterable[SystemC
         yield SystemCommand(
             escape(f"Budget: {name}"),
             escape(f"{safe_text(slo.service)} · {slo.objective:g}% over {slo.window_label}"),
-            lambda name=slo.name: app.open_budget(name),  # type: ignore[misc]
+            lambda name=slo.name: app.open_budget(name),
         )

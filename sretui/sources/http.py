@@ -60,10 +60,10 @@ SENSITIVE_HEADER_WORDS: Final = ("auth", "token", "key", "secret", "password", "
 """Configured headers whose name contains one of these have their values scrubbed too."""
 
 
-
 def read_secret(path: Path) -> str:
     """A token or password kept in a file, read fresh each time so rotation is picked up."""
     return path.read_text(encoding="utf-8").strip()
+
 
 class Unauthorized(SourceError):
     """The backend (or a proxy in front of it) refused our credentials: HTTP 401 or 403."""
