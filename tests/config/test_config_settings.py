@@ -12,6 +12,7 @@ def _password(auth: BasicAuth) -> str | None:
     """What the HTTP client sends: the file's content when a file is given."""
     return read_secret(auth.password_file) if auth.password_file else auth.password
 
+
 def test_missing_settings_file_gives_defaults(tmp_path: Path) -> None:
     settings, problems = load_settings(tmp_path)
     assert problems == []
