@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from sretui.config.problems import ConfigError, Problem
+from sretui.config.promql_check import check_promql
 from sretui.config.schema import Reader
 from sretui.config.tomlfile import TomlDocument, read_toml
 from sretui.domain.gameday import ChecklistPhase, FaultType, GameDay, MetricCheck
@@ -163,6 +164,7 @@ def _sli(table: Reader | None) -> SLI | None:
     for key, query in (("error_query", error_query), ("total_query", total_query)):
         if query is not None and not has_window_placeholder(query):
             table.problem(key, "has no {{window}} placeholder, so every window would read the same")
+        check_promql(table, key, query)
     table.finish()
     if not table.ok or error_query is None or total_query is None:
         return None
@@ -268,6 +270,7 @@ def _checks(root: Reader, key: str) -> tuple[MetricCheck, ...]:
     for check in root.tables(key):
         name = check.string("name", required=True)
         query = check.string("query", required=True)
+        check_promql(check, "query", query)
         low = check.number("min")
         high = check.number("max")
         if low is None and high is None and check.ok:

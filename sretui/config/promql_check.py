@@ -1,0 +1,45 @@
+"""PromQL checked offline: every query in the definitions must parse as Prometheus would parse it.
+
+`sretui check` (and every load of the definitions) reports a query that does not parse as
+`path:line: slo[N].sli.error_query: <the parser's message>`, without asking any backend. The
+parser is `promql-parser` (Python bindings of the Rust crate, compatible with Prometheus 2.45);
+it is imported on first use, so commands that load no query never pay for it.
+"""
+
+from __future__ import annotations
+
+from sretui.config.schema import Reader
+from sretui.domain.slo import WINDOW_PLACEHOLDERS
+
+# Any valid duration will do: the check is about syntax, not about which window is asked.
+CHECK_WINDOW = "5m"
+
+
+def promql_problem(query: str) -> str | None:
+    """Why `query` is not a PromQL query an SLI or a check can use, or None when it is.
+
+    `{{window}}` placeholders are substituted first. The message is the parser's own."""
+    import promql_parser  # lazy: only loading definitions needs it
+
+    for placeholder in WINDOW_PLACEHOLDERS:
+        query = query.replace(placeholder, CHECK_WINDOW)
+    try:
+        expr = promql_parser.parse(query)
+    except ValueError as exc:  # UnicodeEncodeError (a lone surrogate) is a ValueError too
+        return str(exc) or "invalid promql query"
+    while isinstance(expr, promql_parser.ParenExpr):
+        expr = expr.expr
+    if isinstance(expr, promql_parser.MatrixSelector | promql_parser.SubqueryExpr):
+        return "gives a range vector, not a number per series: wrap it in rate(...) or similar"
+    if isinstance(expr, promql_parser.StringLiteral):
+        return "gives a string, not a number"
+    return None
+
+
+def check_promql(table: Reader, key: str, query: str | None) -> None:
+    """Record a problem on `table.key` when `query` (already read from it) does not parse."""
+    if query is None:
+        return
+    problem = promql_problem(query)
+    if problem is not None:
+        table.problem(key, problem)
