@@ -8,11 +8,27 @@ it is imported on first use, so commands that load no query never pay for it.
 
 from __future__ import annotations
 
+import json
+import re
+
 from sretui.config.schema import Reader
 from sretui.domain.slo import WINDOW_PLACEHOLDERS
 
 # Any valid duration will do: the check is about syntax, not about which window is asked.
 CHECK_WINDOW = "5m"
+# Quoted strings and comments, left as they are, or a `raw` string (group 1).
+_RAW_STRINGS = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|#[^\n]*|`([^`]*)`")
+
+
+def _without_raw_strings(query: str) -> str:
+    """promql-parser 0.12 reads backslashes in `raw` strings as escapes, unlike Prometheus:
+    write them double-quoted. (The demo backend, a layer apart, has the same rewrite.)"""
+    if "`" not in query:
+        return query
+    return _RAW_STRINGS.sub(
+        lambda m: m.group(0) if m.group(1) is None else json.dumps(m.group(1), ensure_ascii=False),
+        query,
+    )
 
 
 def promql_problem(query: str) -> str | None:
@@ -24,7 +40,7 @@ def promql_problem(query: str) -> str | None:
     for placeholder in WINDOW_PLACEHOLDERS:
         query = query.replace(placeholder, CHECK_WINDOW)
     try:
-        expr = promql_parser.parse(query)
+        expr = promql_parser.parse(_without_raw_strings(query))
     except ValueError as exc:  # UnicodeEncodeError (a lone surrogate) is a ValueError too
         return str(exc) or "invalid promql query"
     while isinstance(expr, promql_parser.ParenExpr):
