@@ -1,7 +1,8 @@
 """PromQL checked offline: every query in the definitions must parse as Prometheus would parse it.
 
 `sretui check` (and every load of the definitions) reports a query that does not parse as
-`path:line: slo[N].sli.error_query: <the parser's message>`, without asking any backend. The
+`path:line: slo[N].sli.error_query: <the parser's message>`, without asking any backend, and
+keeps the definition (see `check_promql`). The
 parser is `promql-parser` (Python bindings of the Rust crate, compatible with Prometheus 2.45);
 it is imported on first use, so commands that load no query never pay for it.
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 import json
 import re
 
-from sretui.config.schema import Reader
+from sretui.config.problems import Problem
+from sretui.config.schema import Reader, key_name
 from sretui.domain.slo import WINDOW_PLACEHOLDERS
 
 # Any valid duration will do: the check is about syntax, not about which window is asked.
@@ -53,9 +55,14 @@ def promql_problem(query: str) -> str | None:
 
 
 def check_promql(table: Reader, key: str, query: str | None) -> None:
-    """Record a problem on `table.key` when `query` (already read from it) does not parse."""
+    """Record a problem on `table.key` when `query` (already read from it) does not parse.
+
+    The definition is kept: the backend has the last word on what it accepts (a newer
+    Prometheus knows syntax this parser does not), and a query it refuses shows as that SLO's
+    error on the budgets screen, next to this problem."""
     if query is None:
         return
     problem = promql_problem(query)
     if problem is not None:
-        table.problem(key, problem)
+        where = key_name((*table.key_path, key))
+        table.problems.append(Problem(table.doc.path, table.line(key), f"{where}: {problem}"))
