@@ -40,6 +40,8 @@ POLICY_MIN_COVERAGE = 0.5
 # Alert levels, most severe first: `alerting` is the first one with a firing alert.
 ALERTING_LEVELS = ("page", "ticket")
 NOT_AT_THIS_RATE = "not at this rate"
+# How the alert level reads: a word, so it shows without colour too.
+ALERTING_WORDS = {"page": "PAGE", "ticket": "ticket"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +108,13 @@ class BudgetReport:
             return None
         return self.state
 
-    @property
-    def exhaustion_text(self) -> str:
+    def exhaustion_text(self, parts: int = 2) -> str:
         """When the budget runs out at the projection rate, in words, for tables."""
         if self.holds_at_this_rate:
             return NOT_AT_THIS_RATE
         if self.time_to_exhaustion is None:
             return "-"
-        return humanize_duration(self.time_to_exhaustion)
+        return humanize_duration(self.time_to_exhaustion, parts=parts)
 
     @property
     def firing_label(self) -> str:
@@ -121,8 +122,20 @@ class BudgetReport:
         firing = sorted(self.firing, key=lambda a: -a.alert.burn_rate)
         if not firing:
             return ""
-        first = f"{firing[0].alert.severity} {firing[0].alert.burn_rate:.3g}x"
+        first = f"{firing[0].alert.severity} {firing[0].alert.burn_rate:.4g}x"
         return first + (f" +{len(firing) - 1}" if len(firing) > 1 else "")
+
+
+def format_coverage(coverage: float | None) -> str:
+    """How much of the SLO window the numbers come from: "8%", "0.0046%", "100%", "-"."""
+    if coverage is None:
+        return "-"
+    if coverage >= 1:
+        return "100%"
+    percent = coverage * 100
+    if percent < 1:
+        return f"{percent:.2g}%" if percent > 0 else "0%"
+    return f"{math.floor(percent):.0f}%"
 
 
 def error_ratio(reading: WindowReading) -> float | None:

@@ -20,7 +20,7 @@ from sretui.domain.budget import (
     windows_for,
 )
 from sretui.domain.durations import format_duration
-from sretui.domain.slo import SLO, BudgetState, Calendar
+from sretui.domain.slo import SLO, BudgetState, Calendar, metric_names
 from sretui.sources.base import MetricsSource, SourceError
 
 STATE_ORDER = {
@@ -94,19 +94,32 @@ class BudgetBoard:
         return sort_worst_first(self.rows.values())
 
 
+def worst_first_key(report: BudgetReport) -> tuple[int, float, str]:
+    """Errors first, then every SLO with a firing page (whatever its budget state says: it is
+    being paged on), then exhausted, critical, warning, no data, healthy; then by remaining."""
+    if report.state is BudgetState.ERROR:
+        rank = 0
+    elif report.alerting == "page":
+        rank = 1
+    else:
+        rank = 1 + STATE_ORDER[report.state]
+    remaining = report.budget_remaining
+    return (rank, remaining if remaining is not None else math.inf, report.slo.name)
+
+
 def sort_worst_first(rows: Any) -> list[Any]:
-    """Worst first: errors, exhausted, critical, warning, no data, healthy; then by remaining."""
+    """Rows or reports in `worst_first_key` order."""
 
     def key(row: Any) -> tuple[int, float, str]:
-        report: BudgetReport = row.report if isinstance(row, BudgetRow) else row
-        remaining = report.budget_remaining
-        return (
-            STATE_ORDER[report.state],
-            remaining if remaining is not None else math.inf,
-            report.slo.name,
-        )
+        return worst_first_key(row.report if isinstance(row, BudgetRow) else row)
 
     return sorted(rows, key=key)
+
+
+# Coverage is looked for on a grid of this many steps across the window, then refined.
+COVERAGE_STEPS = 120
+MIN_COVERAGE_STEP = timedelta(minutes=5)
+FINE_COVERAGE_STEP = timedelta(minutes=1)
 
 
 class BudgetService:
@@ -133,7 +146,67 @@ class BudgetService:
         except SourceError as exc:
             return failed_report(slo, str(exc), now)
         readings = dict(zip(windows, answers, strict=True))
-        return evaluate(slo, readings, now, slo_window=budget_window)
+        whole = readings[budget_window]
+        try:
+            if whole.total is not None and whole.errors is None:
+                missing = await self._missing_error_metric(slo, budget_window, now)
+                if missing is not None:
+                    return failed_report(slo, missing, now)
+            coverage = await self.coverage(slo, budget_window, now)
+        except SourceError as exc:
+            return failed_report(slo, str(exc), now)
+        return evaluate(slo, readings, now, slo_window=budget_window, coverage=coverage)
+
+    async def _missing_error_metric(self, slo: SLO, window: timedelta, now: datetime) -> str | None:
+        """Why an empty error vector is a typo rather than "no errors": a metric named only in
+        error_query that has no series at all over the window. Metrics the total query uses
+        exist (it answered). A backend that cannot answer the check leaves the doubt open."""
+        used = set(metric_names(slo.sli.total_query))
+        window_text = format_duration(window)
+        for name in metric_names(slo.sli.error_query):
+            if name in used:
+                continue
+            try:
+                absent = await self.source.query(f"absent_over_time({name}[{window_text}])", now)
+            except SourceError:
+                return None
+            if absent.value is not None:
+                return (
+                    f"no series match error_query: no metric named {name!r} "
+                    f"over {window_text}: check its name"
+                )
+        return None
+
+    async def coverage(self, slo: SLO, window: timedelta, now: datetime) -> float:
+        """The share of `window` (ending now) that the backend has SLI data for.
+
+        One instant query in the usual case: the total query, rendered over one grid step, at
+        the window's start plus a step. If that is empty, a range query on the same grid finds
+        the first step with data, and a second one at 1m steps over the step before it finds
+        the minute. The result errs low by at most a minute and the 5m rate window."""
+        minutes = int(window.total_seconds() // 60 // COVERAGE_STEPS)
+        step = max(timedelta(minutes=minutes), MIN_COVERAGE_STEP)
+        start = now - window + step
+        if start >= now:
+            return 1.0
+        _, coarse_query = slo.sli.render(step)
+        if (await self.source.query(coarse_query, start)).value is not None:
+            return 1.0
+        coarse = await self.source.query_range(coarse_query, start, now, step.total_seconds())
+        first = _first_stamp(coarse)
+        if first is None:
+            return 0.0
+        _, fine_query = slo.sli.render(MIN_COVERAGE_STEP)
+        fine_start = max(first - step.total_seconds(), (now - window).timestamp())
+        fine = await self.source.query_range(
+            fine_query,
+            datetime.fromtimestamp(fine_start, UTC),
+            datetime.fromtimestamp(first, UTC),
+            FINE_COVERAGE_STEP.total_seconds(),
+        )
+        first = _first_stamp(fine) or first
+        covered = now.timestamp() - first
+        return max(0.0, min(1.0, covered / window.total_seconds()))
 
     async def _read(self, slo: SLO, window: timedelta, now: datetime) -> WindowReading:
         error_query, total_query = slo.sli.render(window)
@@ -172,9 +245,19 @@ def report_json(report: BudgetReport) -> dict[str, Any]:
             }
             for a in report.alerts
         ],
+        "alerting": report.alerting,
+        "coverage": report.coverage,
         "exhaustion_at": report.exhaustion_at.isoformat() if report.exhaustion_at else None,
         "error": report.error,
     }
+
+
+def _first_stamp(result: Any) -> float | None:
+    """The earliest time any series of a range result has a number."""
+    stamps = [
+        stamp for series in result.series for stamp, value in series.points if not math.isnan(value)
+    ]
+    return min(stamps, default=None)
 
 
 async def budget_history(

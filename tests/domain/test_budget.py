@@ -120,7 +120,7 @@ def test_evaluate_healthy_service() -> None:
     # line would say 0.8 x 30 days / 0.4 = 60 days)
     assert report.time_to_exhaustion is None
     assert report.exhaustion_at is None
-    assert report.exhaustion_text == "not at this rate"
+    assert report.exhaustion_text() == "not at this rate"
     assert report.firing == ()
     assert report.error is None
 
@@ -197,12 +197,12 @@ def test_rolling_budget_burning_under_1x_never_empties() -> None:
     assert report.time_to_exhaustion is None
     assert report.exhaustion_at is None
     assert report.holds_at_this_rate is True
-    assert report.exhaustion_text == "not at this rate"
+    assert report.exhaustion_text() == "not at this rate"
     # At 1x and above the line stands: 0.8 x 30 days / 2 = 12 days.
     report = evaluate(slo, _readings(slo, {30 * D: 0.0002, 6 * H: 0.002}), NOW)
     assert report.time_to_exhaustion == timedelta(days=12)
     assert report.holds_at_this_rate is False
-    assert report.exhaustion_text == "12 days"
+    assert report.exhaustion_text() == "12 days"
     assert time_to_exhaustion(0.8, 30 * D, 0.2, rolling=True) is None
     assert time_to_exhaustion(0.8, 30 * D, 0.2) == timedelta(days=120)  # calendar windows
 
