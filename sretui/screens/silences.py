@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from sretui.domain.text import safe_text
 from sretui.keys import screen_bindings
-from sretui.screens.incident_forms import ChoicePrompt
+from sretui.screens.incident_forms import Confirm, confirmed
+from sretui.services.alerts import AlertError, AlertService
 from sretui.widgets.status_header import StatusHeader
 
 
@@ -40,19 +41,16 @@ class SilencesScreen(Screen[None]):
     def on_mount(self) -> None:
         self.action_refresh()
 
+    async def alerts(self) -> AlertService:
+        return AlertService(await self.app.alertmanager())  # type: ignore[attr-defined]
+
     @work(exclusive=True, group="silences", exit_on_error=False)
     async def action_refresh(self) -> None:
-        from sretui.sources.base import SourceError
-
         status = self.query_one("#silences-status", Static)
-        client = await self.app.alertmanager()  # type: ignore[attr-defined]
-        if client is None:
-            status.update(Text("No Alertmanager configured."))
-            return
         try:
-            silences = await client.silences()
-        except SourceError as exc:
-            status.update(Text(f"Could not read silences: {exc}", style="bold red"))
+            silences = await (await self.alerts()).silences()
+        except AlertError as exc:
+            status.update(Text(str(exc), style="bold red"))
             return
         table = self.query_one("#silences-table", DataTable)
         table.clear()
@@ -71,8 +69,6 @@ class SilencesScreen(Screen[None]):
 
     @work(exclusive=True, group="silences-expire", exit_on_error=False)
     async def action_expire(self) -> None:
-        from sretui.sources.base import SourceError
-
         table = self.query_one("#silences-table", DataTable)
         if not table.row_count:
             return
@@ -80,19 +76,18 @@ class SilencesScreen(Screen[None]):
         if not silence_id:
             return
         answer = await self.app.push_screen_wait(
-            ChoicePrompt(
+            Confirm(
                 "Expire this silence?",
-                [("Yes, expire it now", "yes"), ("No", "no")],
-                body=f"Silence {silence_id}: its alerts will notify again.",
+                f"Silence {safe_text(silence_id)}: its alerts will notify again.",
+                yes="Yes, expire it now",
             )
         )
-        if answer != "yes":
+        if not confirmed(answer):
             return
-        client = await self.app.alertmanager()  # type: ignore[attr-defined]
         try:
-            await client.expire_silence(silence_id)
-        except SourceError as exc:
-            self.notify(f"Could not expire: {exc}", severity="error", markup=False)
+            await (await self.alerts()).expire(silence_id)
+        except AlertError as exc:
+            self.notify(str(exc), severity="error", markup=False)
             return
         self.notify("Silence expired.")
         self.action_refresh()
