@@ -324,3 +324,14 @@ def test_the_demo_backend_imports_neither_textual_nor_httpx():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_creating_the_demo_source_leaves_the_query_evaluator_for_the_first_query():
+    # The app creates its source while it draws the first frame: keep that cheap.
+    code = (
+        "import sys; from sretui.sources.demo import DemoSource; DemoSource(); "
+        "print(sorted(m for m in ('promql_parser', 'sretui.sources.promql_subset') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
