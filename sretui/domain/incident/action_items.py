@@ -1,4 +1,8 @@
-"""Commands on the postmortem's action items."""
+"""Commands on the postmortem's action items.
+
+The payload records are imported inside each function: they bring in msgspec, which
+`sretui check` and `--help` (which import this package) never need.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sretui.domain.incident import payloads as p
 from sretui.domain.incident.change import Change, command
 from sretui.domain.incident.choices import parse_choice
 from sretui.domain.incident.errors import IncidentError
@@ -34,6 +37,8 @@ def add_action_item(
     rng: random.Random | None = None,
 ) -> Change:
     """A follow-up for the postmortem. Owner and deadline may wait until the review."""
+    from sretui.domain.incident import payloads as p
+
     fields = _item_fields(
         {
             "type": type,
@@ -74,6 +79,8 @@ def update_action_item(
 ) -> Change:
     """Change fields of an action item, found by label ("AI-002") or key. Only the fields
     given are changed; something must actually change."""
+    from sretui.domain.incident import payloads as p
+
     found = incident.action_item(item)
     if found is None:
         raise IncidentError(f"no action item {item!r}")

@@ -10,23 +10,23 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ParamSpec, cast
-
-import msgspec
 
 from sretui.domain.incident.events import IncidentEvent, new_event_id
 from sretui.domain.incident.inputs import person, utc
 from sretui.domain.incident.kinds import EventKind
-from sretui.domain.incident.payloads import PAYLOAD_TYPES, Payload
-from sretui.domain.incident.records import to_wire
 
 if TYPE_CHECKING:
     import random
 
+    from sretui.domain.incident.payloads import Payload
+
 P = ParamSpec("P")
 
 
-class Change(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class Change:
     """What a command decided: one event to be, without its id, author and time."""
 
     kind: EventKind
@@ -34,6 +34,8 @@ class Change(msgspec.Struct, frozen=True):
     payload: Payload
 
     def __post_init__(self) -> None:
+        from sretui.domain.incident.payloads import PAYLOAD_TYPES
+
         if type(self.payload) is not PAYLOAD_TYPES[self.kind]:
             raise TypeError(f"a {self.kind} change carries a {type(self.payload).__name__}")
 
@@ -43,7 +45,9 @@ def stamp(
 ) -> IncidentEvent:
     """The event for `change`: a new id, the author `by` (one line) and the time `at` (aware,
     stored in UTC). A seeded `rng` gives repeatable ids."""
-    return IncidentEvent(
+    from sretui.domain.incident.records import to_wire
+
+    event = IncidentEvent(
         new_event_id(rng),
         utc(at, "at"),
         person(by),
@@ -51,6 +55,7 @@ def stamp(
         change.text,
         to_wire(change.payload),
     )
+    return event.with_payload(change.payload)
 
 
 def command(decide: Callable[P, Change]) -> Callable[P, IncidentEvent]:

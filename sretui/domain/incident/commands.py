@@ -3,6 +3,9 @@
 Each command checks a request against the incident as the caller sees it and returns the
 Change it makes; `@command` stamps it into the event (see `change.py`). Nothing is changed
 here: the caller appends the event to the log.
+
+The payload records are imported inside each function: they bring in msgspec, which
+`sretui check` and `--help` (which import this package) never need.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sretui.domain.incident import payloads as p
 from sretui.domain.incident.change import Change, command
 from sretui.domain.incident.choices import parse_choice
 from sretui.domain.incident.errors import IncidentError
@@ -33,8 +35,12 @@ from sretui.domain.incident.state import Incident
 if TYPE_CHECKING:
     import random
 
+    from sretui.domain.incident import payloads as p
+
 
 def _record(classification: Classification | None) -> p.ClassificationRecord | None:
+    from sretui.domain.incident import payloads as p
+
     if classification is None:
         return None
     return p.ClassificationRecord(
@@ -84,6 +90,8 @@ def declare(
     `commander` names someone else. Severity comes from `classification`, or from `severity`
     (which, when it differs from the classification, is an override and needs a `reason`).
     """
+    from sretui.domain.incident import payloads as p
+
     title = one_line(title, "title", TITLE_MAX)
     by = person(by)
     commander = person(commander, "commander") if commander is not None else by
@@ -128,6 +136,8 @@ def add_note(
 ) -> Change:
     """A note for the timeline; tag it condition, action, need or decision to feed the
     tactical update."""
+    from sretui.domain.incident import payloads as p
+
     note = free_text(note, "note")
     parsed = parse_choice(NoteTag, tag, "note tag") if tag is not None else None
     text = f"{parsed.label}: {note}" if parsed else note
@@ -147,6 +157,8 @@ def change_severity(
 ) -> Change:
     """A new severity, from new matrix answers or set by hand. Choosing other than the matrix
     says is an override: it needs a reason, and the event keeps both severities."""
+    from sretui.domain.incident import payloads as p
+
     chosen, computed, override, reason = _severity_choice(classification, severity, reason)
     if chosen == incident.severity:
         raise IncidentError(f"the incident is already {chosen}")
@@ -184,6 +196,8 @@ def change_status(
     """Move the incident along its workflow. Any forward move is allowed (steps may be
     skipped); a move backwards reopens it and says so. Reaching resolved needs a root cause
     of one line, given here or set before."""
+    from sretui.domain.incident import payloads as p
+
     parsed = parse_choice(IncidentStatus, status, "status")
     if parsed is incident.status:
         raise IncidentError(f"the incident is already {parsed}")
@@ -221,6 +235,8 @@ def set_root_cause(
     rng: random.Random | None = None,
 ) -> Change:
     """State (or restate) the root cause in one line."""
+    from sretui.domain.incident import payloads as p
+
     cause = one_line(root_cause, "root cause")
     if cause == incident.root_cause:
         raise IncidentError("that is already the root cause")
@@ -237,6 +253,8 @@ def update_impact(
     rng: random.Random | None = None,
 ) -> Change:
     """Who and what is affected, in one line (used by the communication drafts)."""
+    from sretui.domain.incident import payloads as p
+
     text = one_line(impact, "impact")
     if text == incident.impact:
         raise IncidentError("the impact already says that")
@@ -253,6 +271,8 @@ def post_check_in(
     rng: random.Random | None = None,
 ) -> Change:
     """A status update was posted; the check-in clock starts again from here."""
+    from sretui.domain.incident import payloads as p
+
     message = free_text(message, "status update")
     return Change(EventKind.CHECK_IN, f"Status update posted: {message}", p.CheckIn(message))
 
@@ -270,6 +290,8 @@ def record_comms(
 ) -> Change:
     """A message was sent (internal notice, customer status, tactical update, resolution).
     It does not count as a check-in: post one with `post_check_in`."""
+    from sretui.domain.incident import payloads as p
+
     parsed = parse_choice(CommsKind, template, "message kind")
     body = free_text(body, "message")
     channel = optional_line(channel, "channel", NAME_MAX)
@@ -291,6 +313,8 @@ def record_postmortem(
     rng: random.Random | None = None,
 ) -> Change:
     """Where the postmortem draft was written (a path or a URL)."""
+    from sretui.domain.incident import payloads as p
+
     link = one_line(link, "postmortem link")
     return Change(
         EventKind.POSTMORTEM_DRAFTED, f"Postmortem drafted: {link}", p.PostmortemDrafted(link)

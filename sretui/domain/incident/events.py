@@ -1,25 +1,24 @@
-"""One line of an incident's log: the event envelope, its ids, and reading it back.
+"""One line of an incident's log: the event envelope and its ids.
 
-`IncidentEvent.from_json` is the one place a stored event is decoded and checked; errors name
-the field (`field 'data.role': expected one of ...`), and the store adds the file and line.
+Reading a stored event back (`IncidentEvent.from_json`) and typing its payload
+(`IncidentEvent.payload`) happen in `decode.py`, which brings in msgspec: it is imported on
+first use, so commands that never read an event (`sretui check`, `--help`) do not pay for it.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-import msgspec
-
-from sretui.domain.incident.inputs import show
 from sretui.domain.incident.kinds import EventKind
-from sretui.domain.incident.payloads import PAYLOAD_TYPES, Payload
-from sretui.domain.incident.records import NON_BLANK, convert, to_wire
 
 if TYPE_CHECKING:
     import random
+
+    from sretui.domain.incident.payloads import Payload
 
 EVENT_SCHEMA_VERSION = 1
 
@@ -33,24 +32,8 @@ def new_event_id(rng: random.Random | None = None) -> str:
     return f"{bits:032x}"
 
 
-class _StoredEvent(msgspec.Struct, frozen=True):
-    """The envelope as stored; `data` is checked against its kind's payload afterwards."""
-
-    schema_version: Annotated[int, msgspec.Meta(ge=1)]
-    id: Annotated[str, NON_BLANK]
-    at: Annotated[datetime, msgspec.Meta(tz=True)]
-    author: Annotated[str, NON_BLANK]
-    kind: Annotated[
-        EventKind,
-        msgspec.Meta(
-            extra={"expected": f"an event kind ({', '.join(k.value for k in EventKind)})"}
-        ),
-    ]
-    text: str
-    data: dict[str, Any]
-
-
-class IncidentEvent(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class IncidentEvent:
     """One line of an incident's log: who did what, when, in words and as data.
 
     `data` is the payload as stored (JSON values); `payload` is the same as a typed record.
@@ -61,12 +44,24 @@ class IncidentEvent(msgspec.Struct, frozen=True):
     author: str
     kind: EventKind
     text: str  # a sentence for the timeline
-    data: Mapping[str, Any] = msgspec.field(default_factory=dict)
+    data: Mapping[str, Any] = field(default_factory=dict)  # JSON values only
+    # The typed payload, once decoded (or as the command made it); not part of the event's value.
+    _payload: Payload | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def payload(self) -> Payload:
         """The typed payload of this event's kind. Raises ValueError naming a bad field."""
-        return decode_payload(self.kind, self.data)
+        if self._payload is None:
+            from sretui.domain.incident.decode import decode_payload
+
+            object.__setattr__(self, "_payload", decode_payload(self.kind, self.data))
+        assert self._payload is not None
+        return self._payload
+
+    def with_payload(self, payload: Payload) -> IncidentEvent:
+        """This event, remembering `payload` as its typed data (which it must be)."""
+        object.__setattr__(self, "_payload", payload)
+        return self
 
     def to_json(self) -> dict[str, Any]:
         """The event as a JSON object (one line of the incident's log)."""
@@ -83,26 +78,6 @@ class IncidentEvent(msgspec.Struct, frozen=True):
     @classmethod
     def from_json(cls, record: object) -> IncidentEvent:
         """Read an event written by `to_json`. Raises ValueError naming the field at fault."""
-        if not isinstance(record, Mapping):
-            raise ValueError(f"an incident event must be a JSON object, got {show(record)}")
-        version = record.get("schema_version")
-        if type(version) is int and version > EVENT_SCHEMA_VERSION:
-            raise ValueError(
-                f"field 'schema_version': {version} was written by a newer sretui "
-                f"(this one reads up to {EVENT_SCHEMA_VERSION})"
-            )
-        stored = convert(dict(record), _StoredEvent)
-        payload = decode_payload(stored.kind, stored.data)
-        return cls(
-            stored.id,
-            stored.at.astimezone(UTC),
-            stored.author,
-            stored.kind,
-            stored.text,
-            to_wire(payload),
-        )
+        from sretui.domain.incident.decode import decode_event
 
-
-def decode_payload(kind: EventKind, data: object) -> Payload:
-    """`data` as the typed payload of `kind`. Raises ValueError naming the field at fault."""
-    return convert(data, PAYLOAD_TYPES[kind], where="data")
+        return decode_event(record)

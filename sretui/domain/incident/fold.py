@@ -1,13 +1,16 @@
-"""Replaying an incident's log into its current state."""
+"""Replaying an incident's log into its current state.
+
+The payload records are imported inside each function: they bring in msgspec, which
+`sretui check` and `--help` (which import this package) never need.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import msgspec
-
-from sretui.domain.incident import payloads as p
 from sretui.domain.incident.errors import IncidentError
 from sretui.domain.incident.events import IncidentEvent
 from sretui.domain.incident.roles import IcsRole, IncidentStatus
@@ -20,6 +23,9 @@ from sretui.domain.incident.state import (
     SeverityChange,
     StatusChange,
 )
+
+if TYPE_CHECKING:
+    from sretui.domain.incident import payloads as p
 
 
 def fold(events: Iterable[IncidentEvent]) -> Incident:
@@ -44,6 +50,7 @@ def fold(events: Iterable[IncidentEvent]) -> Incident:
 
 def classification_of(record: p.ClassificationRecord | None) -> Classification | None:
     """The stored matrix answers as a Classification."""
+
     if record is None:
         return None
     return Classification(
@@ -60,6 +67,8 @@ class _Fold:
     """Mutable state while replaying; `incident()` freezes it."""
 
     def __init__(self, first: IncidentEvent) -> None:
+        from sretui.domain.incident import payloads as p
+
         declared = first.payload
         if not isinstance(declared, p.Declared):
             raise IncidentError(
@@ -105,6 +114,8 @@ class _Fold:
         self.timeline = [first]
 
     def apply(self, event: IncidentEvent) -> None:
+        from sretui.domain.incident import payloads as p
+
         self.timeline.append(event)
         match event.payload:
             case p.Declared():
@@ -186,6 +197,7 @@ class _Fold:
                 pass  # notes and sent messages: the timeline is their whole effect
 
     def _severity(self, event: IncidentEvent, change: p.SeverityChanged) -> None:
+
         previous = self.severity
         self.severity = change.severity
         classification = classification_of(change.classification)
@@ -210,6 +222,7 @@ class _Fold:
         )
 
     def _status(self, event: IncidentEvent, change: p.StatusChanged) -> None:
+
         status = change.status
         # Log order decides, so compare with the status as folded, not the writer's `previous`.
         previous = self.status
@@ -265,9 +278,11 @@ class _Fold:
 
 def _updated(item: ActionItem, changes: p.ActionItemChanges) -> ActionItem:
     """`item` with the fields that `changes` sets."""
+    import msgspec
+
     values = {
         name: getattr(changes, name)
         for name in changes.__struct_fields__
         if getattr(changes, name) is not msgspec.UNSET
     }
-    return msgspec.structs.replace(item, **values)
+    return replace(item, **values)

@@ -1,4 +1,8 @@
-"""Commands that tie things to an incident: Alertmanager alerts and silences, pinned events."""
+"""Commands that tie things to an incident: Alertmanager alerts and silences, pinned events.
+
+The payload records are imported inside each function: they bring in msgspec, which
+`sretui check` and `--help` (which import this package) never need.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sretui.domain.incident import payloads as p
 from sretui.domain.incident.change import Change, command
 from sretui.domain.incident.errors import IncidentError
 from sretui.domain.incident.events import IncidentEvent
@@ -33,6 +36,8 @@ def link_alert(
 ) -> Change:
     """Attach an alert (Alertmanager's fingerprint identifies it). Its start time counts
     toward time to detect."""
+    from sretui.domain.incident import payloads as p
+
     fingerprint = one_line(fingerprint, "fingerprint", NAME_MAX)
     alertname = one_line(alertname, "alert name", NAME_MAX)
     if any(a.fingerprint == fingerprint for a in incident.alerts):
@@ -66,6 +71,8 @@ def record_silence(
     rng: random.Random | None = None,
 ) -> Change:
     """An Alertmanager silence made for this incident."""
+    from sretui.domain.incident import payloads as p
+
     silence_id = one_line(silence_id, "silence id", NAME_MAX)
     if any(s.silence_id == silence_id for s in incident.silences):
         raise IncidentError(f"silence {silence_id} is already recorded")
@@ -93,6 +100,8 @@ def pin(
     rng: random.Random | None = None,
 ) -> Change:
     """Mark a timeline event as important (the postmortem highlights it)."""
+    from sretui.domain.incident import payloads as p
+
     target = _pinnable(incident, event_id)
     if target.id in incident.pinned:
         raise IncidentError("that event is already pinned")
@@ -109,6 +118,8 @@ def unpin(
     rng: random.Random | None = None,
 ) -> Change:
     """Take the mark off a pinned event."""
+    from sretui.domain.incident import payloads as p
+
     target = _pinnable(incident, event_id)
     if target.id not in incident.pinned:
         raise IncidentError("that event is not pinned")

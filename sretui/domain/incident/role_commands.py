@@ -1,11 +1,14 @@
-"""Commands on who does what: roles and the handover of command."""
+"""Commands on who does what: roles and the handover of command.
+
+The payload records are imported inside each function: they bring in msgspec, which
+`sretui check` and `--help` (which import this package) never need.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sretui.domain.incident import payloads as p
 from sretui.domain.incident.change import Change, command
 from sretui.domain.incident.choices import parse_choice
 from sretui.domain.incident.errors import IncidentError
@@ -31,6 +34,8 @@ def assign_role(
     """Give `role` to `person`. One holder per role (the previous one steps down), except
     subject-matter experts, who may be many. Naming a new incident commander hands over
     command."""
+    from sretui.domain.incident import payloads as p
+
     parsed = parse_choice(IcsRole, role, "role")
     if parsed is IcsRole.INCIDENT_COMMANDER:
         return _handover(incident, person)
@@ -64,6 +69,8 @@ def hand_over_command(
 
 
 def _handover(incident: Incident, to: str) -> Change:
+    from sretui.domain.incident import payloads as p
+
     to = _person(to, "new commander")
     current = incident.commander
     if to == current:
@@ -89,6 +96,8 @@ def clear_role(
 ) -> Change:
     """Take `role` from its holder (for subject-matter experts, name which one). The
     incident commander cannot be cleared, only handed over."""
+    from sretui.domain.incident import payloads as p
+
     parsed = parse_choice(IcsRole, role, "role")
     if parsed is IcsRole.INCIDENT_COMMANDER:
         raise IncidentError(

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
-
-import msgspec
 
 from sretui.domain.incident.choices import ParsedEnum, parse_choice
 
@@ -110,7 +109,8 @@ def matrix_severity(broken: Broken | str, reach: Reach | str) -> Severity:
     ]
 
 
-class Classification(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class Classification:
     """The severity the matrix and the triggers give, with the answers and the reasons."""
 
     severity: Severity

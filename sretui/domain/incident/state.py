@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
-
-import msgspec
 
 from sretui.domain.incident.events import IncidentEvent
 from sretui.domain.incident.kinds import (
@@ -19,7 +18,8 @@ from sretui.domain.incident.roles import IcsRole, IncidentStatus
 from sretui.domain.incident.severity import Classification, Severity
 
 
-class StatusChange(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class StatusChange:
     """One step of the status history; `reopen` when it went backwards."""
 
     at: datetime
@@ -29,7 +29,8 @@ class StatusChange(msgspec.Struct, frozen=True):
     reopen: bool = False
 
 
-class SeverityChange(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class SeverityChange:
     """One entry of the severity history, with what the matrix said and why."""
 
     at: datetime
@@ -41,7 +42,8 @@ class SeverityChange(msgspec.Struct, frozen=True):
     reason: str
 
 
-class LinkedAlert(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class LinkedAlert:
     """An Alertmanager alert attached to the incident; its start feeds time to detect."""
 
     fingerprint: str
@@ -52,7 +54,8 @@ class LinkedAlert(msgspec.Struct, frozen=True):
     linked_at: datetime
 
 
-class LinkedSilence(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class LinkedSilence:
     """An Alertmanager silence created for the incident (matchers as Alertmanager writes
     them, e.g. `alertname="HighErrorRate"`)."""
 
@@ -64,7 +67,8 @@ class LinkedSilence(msgspec.Struct, frozen=True):
     created_by: str
 
 
-class ActionItem(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class ActionItem:
     """A postmortem action item. `key` is the id of the event that added it (stable across
     writers); `number` is its place among the items in log order (AI-001, AI-002, ...)."""
 
@@ -83,7 +87,8 @@ class ActionItem(msgspec.Struct, frozen=True):
         return f"AI-{self.number:03d}"
 
 
-class Incident(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class Incident:
     """The state of an incident after replaying its log (`fold`)."""
 
     id: str
