@@ -52,7 +52,7 @@ SCREEN_KEYS: dict[str, tuple[KeySpec, ...]] = {
         KeySpec("incidents.comms", "u", "comms", "Update"),
         KeySpec("incidents.severity", "v", "severity", "Severity", show=False),
         KeySpec("incidents.action_item", "i", "action_item", "Action item", show=False),
-        KeySpec("incidents.action_status", "I", "action_status", "Item status", show=False),
+        KeySpec("incidents.action_status", "I", "action_status", "Change item", show=False),
         KeySpec("incidents.pin", "p", "pin", "Pin", show=False),
         KeySpec("incidents.postmortem", "P", "postmortem", "Postmortem", show=False),
         KeySpec("incidents.all", "A", "toggle_all", "All/open", show=False),
