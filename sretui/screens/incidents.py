@@ -228,7 +228,7 @@ class IncidentsScreen(AreaScreen):
         empty.display = not self.incidents
         which = "incidents" if self.show_all else "open incidents"
         empty.update(Text(f"No {which}. Press n to declare one."))
-        self.show_detail()
+        self.tick()  # an update already due rings now, not a second later
 
     @on(Changed)
     def changed(self, message: Changed) -> None:
