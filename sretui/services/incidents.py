@@ -138,10 +138,6 @@ class IncidentService:
             self.apply(full_id, record_postmortem, str(path))
         return path
 
-    @staticmethod
-    def _name(incident_id: str) -> str:
-        return f"{FOLDER}/{incident_id}{SUFFIX}"
-
 
 def incident_json(
     incident: Incident, cadence: Mapping[Severity, timedelta] = DEFAULT_CHECK_IN_CADENCE
