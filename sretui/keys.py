@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from textual.binding import Binding
+    from textual.binding import BindingType
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +108,7 @@ _KEY_NAMES = {
 }
 
 
-def screen_bindings(screen: str) -> list[Binding]:
+def screen_bindings(screen: str) -> list[BindingType]:
     """Textual bindings for a screen's specs (imported lazily: this module stays light)."""
     from textual.binding import Binding
 

@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
@@ -254,7 +255,7 @@ class IncidentsScreen(AreaScreen):
         table = self.query_one("#incidents-table", DataTable)
         if not table.row_count:
             return None
-        return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
 
     def selected(self) -> Incident | None:
         chosen = self.selected_id()
@@ -387,7 +388,7 @@ class IncidentsScreen(AreaScreen):
         if status is None:
             return
         target = IncidentStatus(status)
-        note = ""
+        note: str | None = ""
         if target.rank < incident.status.rank:
             answer = await self.app.push_screen_wait(
                 Confirm(
@@ -412,7 +413,7 @@ class IncidentsScreen(AreaScreen):
             )
             if not root_cause:
                 return
-        updated = await self._apply(change_status, status, root_cause=root_cause, note=note)
+        updated = await self._apply(change_status, status, root_cause=root_cause, note=note or "")
         if updated is not None and updated.status is IncidentStatus.RESOLVED:
             self.open_text(updated.id, "resolution")
 
@@ -580,7 +581,7 @@ class IncidentsScreen(AreaScreen):
         if not table.row_count:
             self.notify("No firing alerts.", severity="warning")
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         return self.alerts.get(key) if key else None
 
     @work(exclusive=True, group="incident-form", exit_on_error=False)

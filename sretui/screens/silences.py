@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -72,7 +73,7 @@ class SilencesScreen(Screen[None]):
         table = self.query_one("#silences-table", DataTable)
         if not table.row_count:
             return
-        silence_id = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        silence_id = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         if not silence_id:
             return
         answer = await self.app.push_screen_wait(
