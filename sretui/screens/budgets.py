@@ -156,6 +156,7 @@ class BudgetsScreen(AreaScreen):
         self._shown: dict[str, dict[str, Text]] = {}  # the cells on screen, by SLO name
         self._order: list[str] = []
         self._board: BudgetBoard | None = None
+        self._width = 0
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Reading budgets…", style="dim"), id="budgets-status")
@@ -171,7 +172,8 @@ class BudgetsScreen(AreaScreen):
             )
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._board is not None:
+        # Screens get a Resize each time they are shown again: lay out only on a new width.
+        if self._board is not None and event.size.width != self._width:
             self.show_board(self._board)
 
     def show_board(self, board: BudgetBoard) -> None:
@@ -180,7 +182,8 @@ class BudgetsScreen(AreaScreen):
         ordered = board.ordered()
         cells = {row.report.slo.name: row_cells(row) for row in ordered}
         name_width = max((cell["slo"].cell_len for cell in cells.values()), default=0)
-        columns = choose_columns(self.size.width or self.app.size.width, name_width)
+        self._width = self.size.width or self.app.size.width
+        columns = choose_columns(self._width, name_width)
         if columns != self._columns:
             self._rebuild(table, columns, cells)
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from conftest import FIXED_NOW
@@ -14,6 +14,7 @@ from sretui.domain.slo import BudgetState
 from sretui.screens.budget_detail import BudgetDetailScreen
 from sretui.screens.budgets import BudgetsScreen
 from sretui.services.workspace import open_workspace
+from sretui.sources.base import InstantResult, QueryError, RangeResult, Sample, Series
 from sretui.sources.demo import DemoSource
 from sretui.widgets.status_header import StatusHeader
 
@@ -318,3 +319,76 @@ async def test_a_manual_refresh_never_starts_a_second_loop(data_dir: Path) -> No
         pending = [name(t) for t in app._timers if not t._task or not t._task.done()]
         assert pending.count("refresh_budgets") == 1
         assert pending.count("check_health") == 1
+
+
+class ShortHistorySource:
+    """A backend whose data starts two hours before `now`: every total query answers 10 req/s
+    and every error query 0.01 req/s, from one minute after the data starts (two samples)."""
+
+    description = "short history"
+
+    def __init__(self, now: datetime) -> None:
+        self.first = now.timestamp() - 7200 + 60
+
+    def _value(self, expr: str, t: float) -> float | None:
+        if t < self.first:
+            return None
+        return 0.01 if '5.."' in expr or "le=" in expr else 10.0
+
+    async def query(self, expr: str, at: datetime | None = None) -> InstantResult:
+        if "label_replace" in expr:  # like the demo: one query per window
+            raise QueryError("label_replace is not supported", error_type="bad_data")
+        value = self._value(expr, at.timestamp() if at else self.first)
+        return InstantResult(() if value is None else (Sample({}, value),))
+
+    async def query_range(
+        self, expr: str, start: datetime, end: datetime, step_seconds: float
+    ) -> RangeResult:
+        points = []
+        t = start.timestamp()
+        while t <= end.timestamp():
+            value = self._value(expr, t)
+            if value is not None:
+                points.append((t, value))
+            t += step_seconds
+        return RangeResult((Series({}, tuple(points)),) if points else ())
+
+    async def probe(self) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        return None
+
+
+async def test_a_short_history_is_said_on_the_row_and_draws_no_policy(data_dir: Path) -> None:
+    workspace = open_workspace(demo=True, data_dir=str(data_dir))
+    app = SreApp(workspace, clock=lambda: FIXED_NOW, live=False)
+    app._source = ShortHistorySource(FIXED_NOW)
+    app._source_made = True
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")
+        await app.refresh_budgets().wait()
+        await pilot.pause()
+        names = [row[0] for row in _rows(app)]
+        # 119 minutes of a 30d window is 0.28%, of 28d 0.3%, of 7d 1% (whole percent above 1).
+        assert "checkout-availability (data 0.28%)" in names
+        assert "payments-availability (data 0.3%)" in names
+        assert "search-availability (data 1%)" in names
+        report = app.budget_board.rows["checkout-availability"].report
+        assert report.coverage == 119 * 60 / (30 * 86400)
+        table = app.screen.query_one("#budgets-table", DataTable)
+        table.move_cursor(row=names.index("checkout-availability (data 0.28%)"))
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        summary = str(app.screen.query_one("#detail-summary", Static).content)
+        assert (
+            "Data covers 0.28% of the 30d window: the backend has nothing older, so these "
+            "numbers are from that part only."
+        ) in summary
+        policy = str(app.screen.query_one("#detail-policy", Static).content)
+        assert policy == (
+            "Error-budget policy\nNo policy: these numbers come from 0.28% of the 30d window "
+            "(the backend has no older data), too little to act on."
+        )
