@@ -97,18 +97,18 @@ def default_alerts(window: timedelta) -> tuple[BurnRateAlert, ...]:
     shares = ALERT_SHARES.get(window)
     if shares is not None:
         window_hours = Decimal(round(window.total_seconds())) / 3600
-        alerts = []
+        alerts: list[BurnRateAlert] = []
         for (severity, long, short), share in zip(ALERT_WINDOWS, shares, strict=True):
             long_hours = Decimal(round(long.total_seconds())) / 3600
             factor = Decimal(share) * window_hours / long_hours
             alerts.append(BurnRateAlert(severity, float(factor), long, short))
         return tuple(alerts)
     scale = window / timedelta(days=30)
-    scaled = []
-    for (severity, long, short), factor in zip(ALERT_WINDOWS, SCALED_FACTORS, strict=True):
+    scaled: list[BurnRateAlert] = []
+    for (severity, long, short), rate in zip(ALERT_WINDOWS, SCALED_FACTORS, strict=True):
         short_scaled = max(_whole_seconds(short * scale), MIN_SHORT_WINDOW)
         long_scaled = max(_whole_seconds(long * scale), short_scaled * LONG_TO_SHORT)
-        scaled.append(BurnRateAlert(severity, factor, min(long_scaled, window), short_scaled))
+        scaled.append(BurnRateAlert(severity, rate, min(long_scaled, window), short_scaled))
     return tuple(scaled)
 
 

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from sretui.domain.durations import humanize_duration
@@ -240,7 +241,7 @@ class BudgetsScreen(AreaScreen):
     def _selected(table: DataTable[Text]) -> str | None:
         if not table.row_count or table.cursor_row < 0:
             return None
-        return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
 
     def action_refresh(self) -> None:
         self.app.refresh_budgets()  # type: ignore[attr-defined]
