@@ -30,8 +30,8 @@ format: $(STAMP)
 snapshots: $(STAMP) servers
 	$(PY) -m pytest tests/test_snapshots.py --snapshot-update
 
-bench: $(STAMP)
-	$(PY) benchmarks/startup.py
+bench: $(STAMP) servers
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 $(STAMP): pyproject.toml
 	@sh scripts/ensure-python.sh $(PYTHON)

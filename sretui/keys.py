@@ -4,11 +4,12 @@ against it, so a binding id has one source of truth. Plain data: no Textual impo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from textual.binding import Binding
+    from textual.binding import BindingType
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,7 @@ class KeySpec:
     description: str
     show: bool = True
     key_display: str | None = None
+    priority: bool = False  # checked before the focused widget's own keys (e.g. an Input's)
 
 
 # The app-wide bindings. Screen bindings add their own specs to SCREEN_KEYS when areas land.
@@ -50,7 +52,7 @@ SCREEN_KEYS: dict[str, tuple[KeySpec, ...]] = {
         KeySpec("incidents.comms", "u", "comms", "Update"),
         KeySpec("incidents.severity", "v", "severity", "Severity", show=False),
         KeySpec("incidents.action_item", "i", "action_item", "Action item", show=False),
-        KeySpec("incidents.action_status", "I", "action_status", "Item status", show=False),
+        KeySpec("incidents.action_status", "I", "action_status", "Change item", show=False),
         KeySpec("incidents.pin", "p", "pin", "Pin", show=False),
         KeySpec("incidents.postmortem", "P", "postmortem", "Postmortem", show=False),
         KeySpec("incidents.all", "A", "toggle_all", "All/open", show=False),
@@ -76,15 +78,50 @@ SCREEN_KEYS: dict[str, tuple[KeySpec, ...]] = {
         KeySpec("budget_detail.back", "escape", "back", "Back"),
         KeySpec("budget_detail.refresh", "r", "refresh", "Refresh"),
     ),
+    # Dialogs of the incidents area: remappable like the rest.
+    "declare": (
+        KeySpec("declare.cancel", "escape", "cancel", "Cancel"),
+        KeySpec("declare.submit", "ctrl+s", "submit", "Declare", priority=True),
+    ),
+    "prompt": (KeySpec("prompt.cancel", "escape", "cancel", "Cancel"),),
+    "choice": (KeySpec("choice.cancel", "escape", "cancel", "Cancel"),),
+}
+
+# Keys Textual itself gives meaning to, whatever the keymap says.
+RESERVED_KEYS: dict[str, str] = {"ctrl+q": "quit", "ctrl+c": "the quit hint"}
+
+# Textual's long names for the keys people write as characters in a keymap.
+_KEY_NAMES = {
+    "?": "question_mark",
+    " ": "space",
+    "!": "exclamation_mark",
+    "/": "slash",
+    ".": "full_stop",
+    ",": "comma",
+    "-": "minus",
+    "+": "plus",
+    "=": "equals_sign",
+    ":": "colon",
+    ";": "semicolon",
+    "#": "number_sign",
+    "*": "asterisk",
 }
 
 
-def screen_bindings(screen: str) -> list[Binding]:
+def screen_bindings(screen: str) -> list[BindingType]:
     """Textual bindings for a screen's specs (imported lazily: this module stays light)."""
     from textual.binding import Binding
 
     return [
-        Binding(s.key, s.action, s.description, show=s.show, id=s.id, key_display=s.key_display)
+        Binding(
+            s.key,
+            s.action,
+            s.description,
+            show=s.show,
+            id=s.id,
+            key_display=s.key_display,
+            priority=s.priority,
+        )
         for s in SCREEN_KEYS[screen]
     ]
 
@@ -94,3 +131,61 @@ def all_binding_ids() -> set[str]:
     for specs in SCREEN_KEYS.values():
         ids |= {spec.id for spec in specs}
     return ids
+
+
+def _keys(text: str) -> list[str]:
+    """The keys of a binding string ("escape,q,?"), in Textual's long names."""
+    keys = []
+    for raw in text.split(","):
+        key = raw.strip()
+        if key:
+            keys.append(_KEY_NAMES.get(key, key))
+    return keys
+
+
+def keymap_clashes(keymap: Mapping[str, str]) -> dict[str, list[str]]:
+    """What `keymap` (binding id -> keys) breaks, by the id whose key is at fault: a key that
+    two ids answer on one screen (app-wide keys count on every screen), or a binding on a key
+    Textual reserves (ctrl+q quits). Only clashes the keymap causes are reported: the default
+    keys never clash by design (help's `?` also closes help)."""
+    found: dict[str, list[str]] = {}
+
+    def keys_of(spec: KeySpec) -> list[str]:
+        return _keys(keymap.get(spec.id, spec.key))
+
+    for binding_id, keys in keymap.items():
+        for key in _keys(keys):
+            owner = RESERVED_KEYS.get(key)
+            if owner and not (key == "ctrl+q" and binding_id == "quit"):
+                found.setdefault(binding_id, []).append(
+                    f"{key} is reserved for {owner}: pick another key"
+                )
+    scopes = [("everywhere", APP_KEYS)] + [
+        (screen, APP_KEYS + specs) for screen, specs in SCREEN_KEYS.items()
+    ]
+    for screen, specs in scopes:
+        by_key: dict[str, list[KeySpec]] = {}
+        for spec in specs:
+            for key in keys_of(spec):
+                by_key.setdefault(key, []).append(spec)
+        for key, holders in by_key.items():
+            if key in RESERVED_KEYS or len(holders) < 2 or not any(h.id in keymap for h in holders):
+                continue
+            for spec in holders:
+                if spec.id not in keymap:
+                    continue
+                others = ", ".join(h.id for h in holders if h is not spec)
+                where = "" if screen == "everywhere" else f" on the {screen} screen"
+                message = f"{key} is also bound to {others}{where}"
+                if message not in found.get(spec.id, []):
+                    found.setdefault(spec.id, []).append(message)
+    return found
+
+
+def keymap_warnings(keymap: Mapping[str, str]) -> list[str]:
+    """One line per problem `keymap_clashes` finds, for a notification when the app starts."""
+    return [
+        f"[keymap] {binding_id}: {message}"
+        for binding_id, messages in keymap_clashes(keymap).items()
+        for message in messages
+    ]

@@ -18,7 +18,7 @@ from textual.worker import Worker
 
 from sretui.app.loops import RefreshLoop, runtime_loops
 from sretui.areas import AREAS, AREAS_BY_ID
-from sretui.keys import APP_KEYS
+from sretui.keys import APP_KEYS, keymap_warnings
 from sretui.screens.base import SreAppBase
 from sretui.services.runtime import UNSET, Runtime
 from sretui.services.workspace import open_workspace
@@ -75,8 +75,11 @@ class SreApp(SreAppBase, inherit_bindings=False):
         self.loops: dict[str, RefreshLoop[Any]] = runtime_loops(self, live=live)
 
     def on_mount(self) -> None:
-        if self.runtime.workspace.settings.keymap:
-            self.set_keymap(dict(self.runtime.workspace.settings.keymap))
+        keymap = self.runtime.workspace.settings.keymap
+        if keymap:
+            self.set_keymap(dict(keymap))
+            for warning in keymap_warnings(keymap):
+                self.notify(warning, severity="warning", markup=False, timeout=10)
         self.switch_mode("overview")
         if not self.live:
             return

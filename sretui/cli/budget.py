@@ -9,8 +9,7 @@ import sys
 from datetime import UTC, datetime
 
 from sretui.cli.common import EXIT_BACKEND, EXIT_OK, EXIT_PROBLEMS, CliError, format_table
-from sretui.domain.budget import BudgetReport
-from sretui.domain.durations import humanize_duration
+from sretui.domain.budget import ALERTING_WORDS, BudgetReport, format_coverage
 from sretui.services.budgets import BudgetService, report_json, sort_worst_first
 from sretui.services.workspace import Workspace
 
@@ -105,7 +104,9 @@ def budget_table(reports: list[BudgetReport]) -> str:
         "1d",
         "3d",
         "STATE",
+        "ALERTING",
         "FIRING",
+        "DATA",
         "EMPTY IN",
     )
     rows: list[tuple[str, ...]] = [header]
@@ -119,8 +120,10 @@ def budget_table(reports: list[BudgetReport]) -> str:
                 _pct(r.budget_remaining),
                 *(_burn(r.burn_rates.get(w)) for w in ("1h", "6h", "1d", "3d")),
                 r.state.value,
+                ALERTING_WORDS.get(r.alerting, "-") if r.alerting else "-",
                 firing,
-                humanize_duration(r.time_to_exhaustion) if r.time_to_exhaustion else "-",
+                format_coverage(r.coverage),
+                r.exhaustion_text(),
             )
         )
     return format_table(rows)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -37,6 +37,23 @@ def _choices(kind: Any) -> str:
     return "|".join(member.value for member in kind)
 
 
+def _enum(kind: Any, what: str) -> Callable[[str], str]:
+    """An argparse type for one of `kind`'s values (names and the domain's aliases too): a
+    wrong value is a usage error that lists the accepted ones, never a traceback."""
+
+    def parse(value: str) -> str:
+        try:
+            return str(kind(value).value)
+        except ValueError:
+            accepted = ", ".join(member.value for member in kind)
+            raise argparse.ArgumentTypeError(
+                f"unknown {what} {value!r}; accepted: {accepted}"
+            ) from None
+
+    parse.__name__ = what  # argparse names the type in some messages
+    return parse
+
+
 def add_parser(sub: Any, add_common: Any) -> None:
     incident = sub.add_parser(
         "incident",
@@ -51,14 +68,28 @@ def add_parser(sub: Any, add_common: Any) -> None:
     add_common(new)
     new.add_argument("--title", required=True)
     new.add_argument(
-        "--severity", metavar="SEV1..SEV4", help="severity, or an override of the matrix"
+        "--severity",
+        type=_enum(Severity, "severity"),
+        metavar="SEV1..SEV4",
+        help="severity, or an override of the matrix",
     )
-    new.add_argument("--broken", metavar=_choices(Broken), help="what is broken (with --users)")
-    new.add_argument("--users", metavar=_choices(Reach), help="how many users (with --broken)")
+    new.add_argument(
+        "--broken",
+        type=_enum(Broken, "answer to what is broken"),
+        metavar=_choices(Broken),
+        help="what is broken (with --users)",
+    )
+    new.add_argument(
+        "--users",
+        type=_enum(Reach, "answer to how many users"),
+        metavar=_choices(Reach),
+        help="how many users (with --broken)",
+    )
     new.add_argument(
         "--trigger",
         action="append",
         default=[],
+        type=_enum(Trigger, "trigger"),
         metavar=_choices(Trigger),
         help="an auto-escalation trigger (repeat for more)",
     )
@@ -86,13 +117,20 @@ def add_parser(sub: Any, add_common: Any) -> None:
     role = commands.add_parser("role", help="give a role to someone")
     add_common(role)
     role.add_argument("id")
-    role.add_argument("role", metavar=_choices(IcsRole))
+    role.add_argument(
+        "role", type=_enum(IcsRole, "role"), metavar="ROLE", help=f"one of {_choices(IcsRole)}"
+    )
     role.add_argument("name")
 
     status = commands.add_parser("status", help="move the incident along its lifecycle")
     add_common(status)
     status.add_argument("id")
-    status.add_argument("status", metavar=_choices(IncidentStatus))
+    status.add_argument(
+        "status",
+        type=_enum(IncidentStatus, "status"),
+        metavar="STATUS",
+        help=f"one of {_choices(IncidentStatus)}",
+    )
     status.add_argument("--note", default="")
     status.add_argument("--root-cause", help="one line; needed to resolve")
 

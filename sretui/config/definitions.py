@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from sretui.config.problems import ConfigError, Problem
-from sretui.config.schema import Reader
+from sretui.config.promql_check import check_promql
+from sretui.config.schema import Reader, key_name
 from sretui.config.tomlfile import TomlDocument, read_toml
+from sretui.domain.durations import format_duration
 from sretui.domain.gameday import ChecklistPhase, FaultType, GameDay, MetricCheck
 from sretui.domain.runbook import Escalation, Runbook, RunbookStep
 from sretui.domain.slo import (
+    ALERT_SEVERITIES,
     DEFAULT_POLICY,
     POLICY_STATES,
     SLI,
@@ -135,7 +138,7 @@ def _slo(table: Reader) -> SLO | None:
     min_events = table.number("min_events", default=0.0, minimum=0) or 0.0
     sli = _sli(table.table("sli", required=True))
     alerts = _alerts(table, objective, window)
-    policy = _policy(table.table("policy"))
+    policy, custom_policy = _policy(table.table("policy"))
     table.finish()
     if not table.ok or None in (name, service, objective, window, sli):
         return None
@@ -152,6 +155,7 @@ def _slo(table: Reader) -> SLO | None:
         alerts=alerts,
         policy=policy,
         min_events=min_events,
+        custom_policy=custom_policy,
     )
 
 
@@ -163,6 +167,7 @@ def _sli(table: Reader | None) -> SLI | None:
     for key, query in (("error_query", error_query), ("total_query", total_query)):
         if query is not None and not has_window_placeholder(query):
             table.problem(key, "has no {{window}} placeholder, so every window would read the same")
+        check_promql(table, key, query)
     table.finish()
     if not table.ok or error_query is None or total_query is None:
         return None
@@ -180,14 +185,26 @@ def _alerts(
     if objective is not None and 0 < objective < 100:
         max_burn = 100 / (100 - objective)
     for alert in readers:
-        severity = alert.string("severity", required=True)
+        severity = alert.string("severity", required=True, choices=list(ALERT_SEVERITIES))
         burn_rate = alert.number("burn_rate", required=True, minimum=0, exclusive=True)
         long = alert.duration("long", required=True)
         short = alert.duration("short", required=True)
         if long and short and short >= long:
             alert.problem("short", "the short window must be shorter than the long window")
         if window and long and long > window:
-            alert.problem("long", "the long window is longer than the SLO window")
+            _warn(
+                alert,
+                "long",
+                f"the long window {format_duration(long)} is longer than the SLO window "
+                f"{format_duration(window)}, so its burn rate says nothing about this budget",
+            )
+        if severity == "page" and burn_rate is not None and burn_rate < 1:
+            _warn(
+                alert,
+                "burn_rate",
+                f"a page at {burn_rate:g}x fires while the budget is spent slower than the SLO "
+                "allows: it pages on a healthy service (page at 1x or more, or make it a ticket)",
+            )
         if burn_rate is not None and max_burn is not None and burn_rate > max_burn:
             alert.problem(
                 "burn_rate",
@@ -200,15 +217,26 @@ def _alerts(
     return tuple(alerts)
 
 
-def _policy(table: Reader | None) -> dict[BudgetState, tuple[str, ...]]:
+def _warn(table: Reader, key: str, message: str) -> None:
+    """Report something doubtful that still works: the definition is kept."""
+    where = key_name((*table.key_path, key))
+    table.problems.append(Problem(table.doc.path, table.line(key), f"warning: {where}: {message}"))
+
+
+def _policy(
+    table: Reader | None,
+) -> tuple[dict[BudgetState, tuple[str, ...]], frozenset[BudgetState]]:
+    """The policy per state, and which states the team wrote (the rest are the default)."""
     policy = dict(DEFAULT_POLICY)
     if table is None:
-        return policy
+        return policy, frozenset()
+    custom: set[BudgetState] = set()
     for state in POLICY_STATES:
         if table.has(state.value):
             policy[state] = table.string_list(state.value)
+            custom.add(state)
     table.finish()
-    return policy
+    return policy, frozenset(custom)
 
 
 # -- runbooks ---------------------------------------------------------------------------------
@@ -268,6 +296,7 @@ def _checks(root: Reader, key: str) -> tuple[MetricCheck, ...]:
     for check in root.tables(key):
         name = check.string("name", required=True)
         query = check.string("query", required=True)
+        check_promql(check, "query", query)
         low = check.number("min")
         high = check.number("max")
         if low is None and high is None and check.ok:

@@ -18,7 +18,7 @@ from sretui.config.settings import (
     Settings,
 )
 from sretui.config.tomlfile import read_toml
-from sretui.keys import all_binding_ids
+from sretui.keys import all_binding_ids, keymap_clashes
 
 SETTINGS_FILE = "sretui.toml"
 
@@ -166,5 +166,9 @@ def _keymap(table: Reader | None) -> dict[str, str]:
             continue
         if keys is not None:
             keymap[binding_id] = keys
+    # Reported, not dropped: the app still applies the keymap and says what it shadows.
+    for binding_id, messages in keymap_clashes(keymap).items():
+        for message in messages:
+            table.problem(binding_id, message)
     table.finish()
     return keymap

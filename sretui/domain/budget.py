@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sretui.domain.durations import format_duration
-from sretui.domain.slo import SLO, BudgetState, BurnRateAlert
+from sretui.domain.durations import format_duration, humanize_duration
+from sretui.domain.slo import POLICY_STATES, SLO, BudgetState, BurnRateAlert
 
 # The burn-rate windows shown for every SLO, besides the alert windows and the SLO window.
 DISPLAY_WINDOWS: tuple[timedelta, ...] = (
@@ -35,6 +35,13 @@ DOWNTIME_PERIODS: tuple[tuple[str, timedelta], ...] = (
     ("quarter", timedelta(days=90)),
     ("year", timedelta(days=365)),
 )
+# Below this share of the SLO window covered by data, the state is too unsure to act on.
+POLICY_MIN_COVERAGE = 0.5
+# Alert levels, most severe first: `alerting` is the first one with a firing alert.
+ALERTING_LEVELS = ("page", "ticket")
+NOT_AT_THIS_RATE = "not at this rate"
+# How the alert level reads: a word, so it shows without colour too.
+ALERTING_WORDS = {"page": "PAGE", "ticket": "ticket"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +59,7 @@ class AlertStatus:
     alert: BurnRateAlert
     long_burn: float | None
     short_burn: float | None
-    firing: bool
+    firing: bool | None  # None: unknown, the SLO could not be read
     suppressed: bool = False  # too few events to trust (min_events)
 
 
@@ -70,10 +77,44 @@ class BudgetReport:
     error: str | None = None
     generated_at: datetime | None = None
     windows: Mapping[str, WindowReading] = field(default_factory=dict)
+    # The share of the SLO window the backend has data for (1.0: all of it); None: unknown.
+    coverage: float | None = None
+    # True when a rolling budget burns slower than 1x: it never empties at this rate.
+    holds_at_this_rate: bool = False
 
     @property
     def firing(self) -> tuple[AlertStatus, ...]:
         return tuple(a for a in self.alerts if a.firing)
+
+    @property
+    def alerting(self) -> str | None:
+        """The most severe firing alert: "page", "ticket", or None (nothing fires, or the SLO
+        could not be read)."""
+        severities = {a.alert.severity for a in self.firing}
+        return next((level for level in ALERTING_LEVELS if level in severities), None)
+
+    @property
+    def partial(self) -> bool:
+        """The backend's data starts after the SLO window does."""
+        return self.coverage is not None and self.coverage < 1.0
+
+    @property
+    def policy_state(self) -> BudgetState | None:
+        """The state whose policy applies, or None: no policy state (no data, error), or a
+        state computed from less than half the window."""
+        if self.state not in POLICY_STATES:
+            return None
+        if self.coverage is not None and self.coverage < POLICY_MIN_COVERAGE:
+            return None
+        return self.state
+
+    def exhaustion_text(self, parts: int = 2) -> str:
+        """When the budget runs out at the projection rate, in words, for tables."""
+        if self.holds_at_this_rate:
+            return NOT_AT_THIS_RATE
+        if self.time_to_exhaustion is None:
+            return "-"
+        return humanize_duration(self.time_to_exhaustion, parts=parts)
 
     @property
     def firing_label(self) -> str:
@@ -81,8 +122,20 @@ class BudgetReport:
         firing = sorted(self.firing, key=lambda a: -a.alert.burn_rate)
         if not firing:
             return ""
-        first = f"{firing[0].alert.severity} {firing[0].alert.burn_rate:.3g}x"
+        first = f"{firing[0].alert.severity} {firing[0].alert.burn_rate:.4g}x"
         return first + (f" +{len(firing) - 1}" if len(firing) > 1 else "")
+
+
+def format_coverage(coverage: float | None) -> str:
+    """How much of the SLO window the numbers come from: "8%", "0.0046%", "100%", "-"."""
+    if coverage is None:
+        return "-"
+    if coverage >= 1:
+        return "100%"
+    percent = coverage * 100
+    if percent < 1:
+        return f"{percent:.2g}%" if percent > 0 else "0%"
+    return f"{math.floor(percent):.0f}%"
 
 
 def error_ratio(reading: WindowReading) -> float | None:
@@ -119,10 +172,14 @@ def budget_state(remaining: float | None) -> BudgetState:
 
 
 def time_to_exhaustion(
-    remaining: float | None, slo_window: timedelta, burn: float | None
+    remaining: float | None, slo_window: timedelta, burn: float | None, *, rolling: bool = False
 ) -> timedelta | None:
-    """remaining x SLO window / burn rate. None when nothing is burning or nothing is left."""
+    """remaining x SLO window / burn rate. None when nothing is burning or nothing is left,
+    and for a rolling window burning slower than 1x: errors leave the window as fast as new
+    ones come in, so the budget settles at 1 - burn and never empties."""
     if remaining is None or burn is None or burn <= 0 or remaining <= 0:
+        return None
+    if rolling and burn < 1:
         return None
     return slo_window * (remaining / burn)
 
@@ -147,13 +204,23 @@ def evaluate(
     now: datetime,
     *,
     slo_window: timedelta | None = None,
+    coverage: float | None = None,
 ) -> BudgetReport:
     """Turn the readings for each window into the budget report.
 
     `slo_window` overrides the window used for budget consumption (calendar SLOs pass the time
-    elapsed in the current month or week)."""
+    elapsed in the current month or week). `coverage` is the share of that window the backend
+    has data for. A total query with no series at all over the budget window is a
+    configuration problem (a typo'd metric or label), reported as an `error`, not as an idle
+    service: an idle service has series whose rate is zero."""
     budget = slo.budget
     consumption_window = slo_window or slo.window
+    whole = readings.get(consumption_window)
+    if whole is not None and whole.total is None:
+        window_text = format_duration(consumption_window)
+        return failed_report(
+            slo, f"no series match total_query over {window_text}: check its metric and labels", now
+        )
     ratios = {window: error_ratio(reading) for window, reading in readings.items()}
     burns = {window: burn_rate(ratio, budget) for window, ratio in ratios.items()}
     slo_ratio = ratios.get(consumption_window)
@@ -161,7 +228,15 @@ def evaluate(
     remaining = None if consumed is None else float(Decimal(1) - Decimal(repr(consumed)))
     alerts = tuple(_alert_status(slo, alert, burns, readings) for alert in slo.alerts)
     projection = burns.get(PROJECTION_WINDOW)
-    ttl = time_to_exhaustion(remaining, slo.window, projection)
+    rolling = slo.calendar is None
+    ttl = time_to_exhaustion(remaining, slo.window, projection, rolling=rolling)
+    holds = (
+        rolling
+        and remaining is not None
+        and remaining > 0
+        and projection is not None
+        and projection < 1
+    )
     return BudgetReport(
         slo=slo,
         error_ratio=slo_ratio,
@@ -174,6 +249,8 @@ def evaluate(
         time_to_exhaustion=ttl,
         generated_at=now,
         windows={format_duration(w): r for w, r in sorted(readings.items())},
+        coverage=coverage,
+        holds_at_this_rate=holds,
     )
 
 
@@ -186,7 +263,7 @@ def failed_report(slo: SLO, error: str, now: datetime) -> BudgetReport:
         budget_remaining=None,
         state=BudgetState.ERROR,
         burn_rates={},
-        alerts=tuple(AlertStatus(a, None, None, False) for a in slo.alerts),
+        alerts=tuple(AlertStatus(a, None, None, None) for a in slo.alerts),
         exhaustion_at=None,
         time_to_exhaustion=None,
         error=error,

@@ -3,6 +3,7 @@ and the error-budget policy. The budget math lives in `sretui.domain.budget`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -64,26 +65,72 @@ class BurnRateAlert:
     short: timedelta
 
 
-# (severity, share of the budget spent when the alert fires, long window, short window):
-# the SRE workbook's multiwindow, multi-burn-rate alerts for a 30-day SLO.
-DEFAULT_ALERT_SHARES: tuple[tuple[str, float, timedelta, timedelta], ...] = (
-    ("page", 0.02, timedelta(hours=1), timedelta(minutes=5)),
-    ("page", 0.05, timedelta(hours=6), timedelta(minutes=30)),
-    ("ticket", 0.10, timedelta(days=1), timedelta(hours=2)),
-    ("ticket", 0.10, timedelta(days=3), timedelta(hours=6)),
+ALERT_SEVERITIES = ("page", "ticket")
+
+# Sloth's published multiwindow, multi-burn-rate alerts: (severity, long window, short window)
+# and, per SLO window, the share of the budget each alert has spent when it fires.
+ALERT_WINDOWS: tuple[tuple[str, timedelta, timedelta], ...] = (
+    ("page", timedelta(hours=1), timedelta(minutes=5)),
+    ("page", timedelta(hours=6), timedelta(minutes=30)),
+    ("ticket", timedelta(days=1), timedelta(hours=2)),
+    ("ticket", timedelta(days=3), timedelta(hours=6)),
 )
+ALERT_SHARES: Mapping[timedelta, tuple[str, str, str, str]] = {
+    timedelta(days=30): ("0.02", "0.05", "0.10", "0.10"),
+    timedelta(days=28): ("0.02", "0.05", "0.10", "0.10"),
+    timedelta(days=7): ("0.08", "0.125", "0.20", "0.42"),
+}
+# For any other SLO window: the 30d factors, with both windows scaled by window / 30d.
+SCALED_FACTORS = (14.4, 6.0, 3.0, 1.0)
+MIN_SHORT_WINDOW = timedelta(minutes=5)
+# Sloth's long windows are 12x their short ones; kept when a short window is raised to 5m.
+LONG_TO_SHORT = 12
 
 
 def default_alerts(window: timedelta) -> tuple[BurnRateAlert, ...]:
-    """The default alerts for an SLO window: same windows and budget shares as the 30-day set,
-    factor = share x window_hours / long_window_hours (28d pages at 13.44x over 1h)."""
-    window_hours = Decimal(round(window.total_seconds())) / 3600
-    alerts = []
-    for severity, share, long, short in DEFAULT_ALERT_SHARES:
-        long_hours = Decimal(round(long.total_seconds())) / 3600
-        factor = Decimal(str(share)) * window_hours / long_hours
-        alerts.append(BurnRateAlert(severity, float(factor), long, short))
-    return tuple(alerts)
+    """The default alerts for an SLO window, from Sloth's tables.
+
+    30d, 28d and 7d use the published budget shares over 1h/5m, 6h/30m, 1d/2h and 3d/6h:
+    factor = share x window_hours / long_window_hours (30d: 14.4, 6, 3, 1; 28d: 13.44, 5.6,
+    2.8, 0.933; 7d: 13.44, 3.5, 1.4, 0.98). Any other window keeps the 30d factors and scales
+    both windows by window / 30d, short windows at least 5m (and then long = 12 x short)."""
+    shares = ALERT_SHARES.get(window)
+    if shares is not None:
+        window_hours = Decimal(round(window.total_seconds())) / 3600
+        alerts: list[BurnRateAlert] = []
+        for (severity, long, short), share in zip(ALERT_WINDOWS, shares, strict=True):
+            long_hours = Decimal(round(long.total_seconds())) / 3600
+            factor = Decimal(share) * window_hours / long_hours
+            alerts.append(BurnRateAlert(severity, float(factor), long, short))
+        return tuple(alerts)
+    scale = window / timedelta(days=30)
+    scaled: list[BurnRateAlert] = []
+    for (severity, long, short), rate in zip(ALERT_WINDOWS, SCALED_FACTORS, strict=True):
+        short_scaled = max(_whole_seconds(short * scale), MIN_SHORT_WINDOW)
+        long_scaled = max(_whole_seconds(long * scale), short_scaled * LONG_TO_SHORT)
+        scaled.append(BurnRateAlert(severity, rate, min(long_scaled, window), short_scaled))
+    return tuple(scaled)
+
+
+def _whole_seconds(delta: timedelta) -> timedelta:
+    return timedelta(seconds=round(delta.total_seconds()))
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
+_SELECTOR = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?=[{\[])")
+
+
+def metric_names(query: str) -> list[str]:
+    """The metric names a PromQL query selects (`name{...}` or `name[...]`), in order.
+
+    A plain scan, not a parser: string literals are blanked first so label values never
+    count; a selector written only as `{__name__="x"}` is not found."""
+    blanked = _STRING.sub('""', query)
+    names: list[str] = []
+    for match in _SELECTOR.finditer(blanked):
+        if match.group(1) not in names and match.group(1) not in ("by", "without", "on"):
+            names.append(match.group(1))
+    return names
 
 
 # What the error-budget policy asks for in each state (from the team's policy template).
@@ -134,6 +181,8 @@ class SLO:
     alerts: tuple[BurnRateAlert, ...] = ()
     policy: Mapping[BudgetState, tuple[str, ...]] = field(default_factory=lambda: DEFAULT_POLICY)
     min_events: float = 0.0
+    # The states whose policy text the team wrote; the others show the built-in default.
+    custom_policy: frozenset[BudgetState] = frozenset()
 
     @property
     def budget(self) -> float:
@@ -144,6 +193,10 @@ class SLO:
     def max_burn_rate(self) -> float:
         """The highest burn rate possible (every request failing): 1 / budget."""
         return float(Decimal(100) / (Decimal(100) - Decimal(str(self.objective))))
+
+    def policy_is_default(self, state: BudgetState) -> bool:
+        """True when the policy shown for `state` is sretui's built-in text, not the team's."""
+        return state not in self.custom_policy
 
     @property
     def window_label(self) -> str:

@@ -1,40 +1,125 @@
-"""`1`: every SLO's error budget, worst first; Enter opens the detail."""
+"""`1`: every SLO's error budget, worst first; Enter opens the detail.
+
+The table is updated in place on each refresh (changed cells only, then one sort), never
+rebuilt, so 200 SLOs refresh without stalling the UI. Columns have a priority: on a narrow
+terminal the least important ones are left out, so nothing needs horizontal scrolling."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from sretui.domain.durations import humanize_duration
 from sretui.domain.slo import BudgetState
 from sretui.keys import screen_bindings
 from sretui.screens.base import AreaScreen
-from sretui.services.budgets import BudgetBoard
-from sretui.widgets.budget_text import budget_bar, burn_text, duration_text, state_text
-
-COLUMNS = (
-    "SLO",
-    "Budget left",
-    "State",
-    "1h",
-    "6h",
-    "1d",
-    "3d",
-    "Firing",
-    "Empty in",
-    "Objective",
-    "Service",
+from sretui.services.budgets import BudgetBoard, BudgetRow, worst_first_key
+from sretui.widgets.budget_text import (
+    budget_bar,
+    burn_text,
+    coverage_text,
+    state_with_alerting,
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    width: int  # content width; the table adds one cell of padding on each side
+    priority: int  # lower stays longer when the terminal is narrow
+
+
+CELL_PADDING = 2
+SCROLLBAR = 2
+MIN_NAME_WIDTH = 12
+COLUMNS: tuple[Column, ...] = (
+    Column("slo", "SLO", 0, 0),  # as wide as the longest name needs
+    Column("left", "Budget left", 14, 2),
+    Column("state", "State", 16, 1),  # "EXHAUSTED ticket"
+    Column("1h", "1h", 7, 3),
+    Column("6h", "6h", 7, 4),
+    Column("1d", "1d", 7, 6),
+    Column("3d", "3d", 7, 7),
+    Column("empty", "Empty in", 16, 5),
+    Column("firing", "Firing", 13, 8),
+    Column("objective", "Objective", 12, 9),
+    Column("service", "Service", 12, 10),
+)
+BURN_COLUMNS = ("1h", "6h", "1d", "3d")
+
+
+class NameCell(Text):
+    """The SLO cell: its text carries markers ("(stale)"), so the name rides along for sorting."""
+
+    slo_name: str = ""
+
+
+def name_cell(row: BudgetRow) -> NameCell:
+    report = row.report
+    cell = NameCell(report.slo.name)
+    cell.slo_name = report.slo.name
+    if row.error and report.state is not BudgetState.ERROR:
+        cell.append(" (stale)", style="yellow")
+    if report.partial:
+        cell.append(f" (data {coverage_text(report.coverage)})", style="yellow")
+    return cell
+
+
+def row_cells(row: BudgetRow) -> dict[str, Text]:
+    """Every column's cell for one row, by column key."""
+    report = row.report
+    firing = report.firing_label
+    cells: dict[str, Text] = {
+        "slo": name_cell(row),
+        "left": budget_bar(report.budget_remaining, report.state),
+        "state": state_with_alerting(report.state, report.alerting),
+        "empty": Text(
+            report.exhaustion_text(parts=1), style="" if report.time_to_exhaustion else "dim"
+        ),
+        "firing": Text(firing or "-", style="bold red" if firing else "dim"),
+        "objective": Text(f"{report.slo.objective:g}% {report.slo.window_label}"),
+        "service": Text(report.slo.service),
+    }
+    for window in BURN_COLUMNS:
+        cells[window] = burn_text(report.burn_rates.get(window))
+    return cells
+
+
+def choose_columns(width: int, name_width: int) -> tuple[Column, ...]:
+    """The columns that fit in `width` cells, most important first, shown in table order.
+
+    The name column takes what its longest name needs, but leaves room for the state and
+    the budget bar."""
+    by_priority = sorted(COLUMNS, key=lambda c: c.priority)
+    room = width - SCROLLBAR
+    essentials = sum(c.width + CELL_PADDING for c in by_priority[1:3])
+    name = max(MIN_NAME_WIDTH, min(name_width, room - essentials - CELL_PADDING))
+    chosen = {"slo": name}
+    used = name + CELL_PADDING
+    for column in by_priority[1:]:
+        if used + column.width + CELL_PADDING <= room:
+            chosen[column.key] = column.width
+            used += column.width + CELL_PADDING
+    return tuple(
+        Column(c.key, c.label, chosen[c.key], c.priority) for c in COLUMNS if c.key in chosen
+    )
+
+
+def _same(a: Text, b: Text) -> bool:
+    return a.plain == b.plain and a.style == b.style and a.spans == b.spans
+
+
 def board_summary(board: BudgetBoard, now: datetime) -> Text:
-    """One line: counts per state, refresh time and age, and the backend error if any."""
+    """One line: counts per state and paging SLOs, refresh time, and the backend error if any."""
     rows = board.ordered()
     if board.last_refresh is None:
         return Text("Reading budgets from the backend…", style="dim")
@@ -43,6 +128,9 @@ def board_summary(board: BudgetBoard, now: datetime) -> Text:
         counts[row.report.state] = counts.get(row.report.state, 0) + 1
     parts = [f"{n} {state.value.replace('_', ' ')}" for state, n in counts.items()]
     text = Text(f"{len(rows)} SLOs: {', '.join(parts)}. ")
+    paging = sum(1 for row in rows if row.report.alerting == "page")
+    if paging:
+        text.append(f"{paging} paging. ", style="bold red")
     text.append(f"Read {board.last_refresh.astimezone().strftime('%H:%M:%S')}.", style="dim")
     stale = [row for row in rows if row.error]
     if stale:
@@ -63,14 +151,17 @@ class BudgetsScreen(AreaScreen):
     BudgetsScreen #budgets-table { height: 1fr; }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._columns: tuple[Column, ...] = ()
+        self._shown: dict[str, dict[str, Text]] = {}  # the cells on screen, by SLO name
+        self._order: list[str] = []
+        self._board: BudgetBoard | None = None
+        self._width = 0
+
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Reading budgets…", style="dim"), id="budgets-status")
-        table: DataTable[Text | str] = DataTable(
-            id="budgets-table", cursor_type="row", zebra_stripes=True
-        )
-        for column in COLUMNS:
-            table.add_column(column, key=column)
-        yield table
+        yield DataTable(id="budgets-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.sre.budgets_signal.subscribe(self, self.show_board)
@@ -80,33 +171,76 @@ class BudgetsScreen(AreaScreen):
                 Text("No SLOs defined: add slos.toml to the config dir (see sretui check).")
             )
 
+    def on_resize(self, event: events.Resize) -> None:
+        # Screens get a Resize each time they are shown again: lay out only on a new width.
+        if self._board is not None and event.size.width != self._width:
+            self.show_board(self._board)
+
     def show_board(self, board: BudgetBoard) -> None:
-        table = self.query_one("#budgets-table", DataTable)
-        selected = None
-        if table.row_count and table.cursor_row >= 0:
-            selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        table.clear()
-        for row in board.ordered():
-            report = row.report
-            firing = report.firing_label
-            name = Text(report.slo.name)
-            if row.error and report.state is not BudgetState.ERROR:
-                name.append(" (stale)", style="yellow")
-            table.add_row(
-                name,
-                budget_bar(report.budget_remaining, report.state),
-                state_text(report.state),
-                *(burn_text(report.burn_rates.get(w)) for w in ("1h", "6h", "1d", "3d")),
-                Text(firing or "-", style="bold red" if firing else "dim"),
-                duration_text(report.time_to_exhaustion),
-                Text(f"{report.slo.objective:g}% {report.slo.window_label}"),
-                Text(report.slo.service),
-                key=report.slo.name,
-            )
-        if selected is not None and selected in board.rows:
-            table.move_cursor(row=table.get_row_index(selected))
+        self._board = board
+        table: DataTable[Text] = self.query_one("#budgets-table", DataTable)
+        ordered = board.ordered()
+        cells = {row.report.slo.name: row_cells(row) for row in ordered}
+        name_width = max((cell["slo"].cell_len for cell in cells.values()), default=0)
+        self._width = self.size.width or self.app.size.width
+        columns = choose_columns(self._width, name_width)
+        if columns != self._columns:
+            self._rebuild(table, columns, cells)
+        else:
+            self._update(table, cells)
+        order = [row.report.slo.name for row in ordered]
+        if order != self._order:
+            self._sort(table, board)
+            self._order = order
         status = self.query_one("#budgets-status", Static)
         status.update(board_summary(board, self.runtime.now()))
+
+    def _rebuild(
+        self, table: DataTable[Text], columns: tuple[Column, ...], cells: dict[str, dict[str, Text]]
+    ) -> None:
+        """New columns (first show, a resize, a longer name): the only full rebuild."""
+        selected = self._selected(table)
+        table.clear(columns=True)
+        for column in columns:
+            table.add_column(column.label, width=column.width, key=column.key)
+        self._columns = columns
+        self._shown = {}
+        self._order = []
+        for name, row in cells.items():
+            table.add_row(*(row[c.key] for c in columns), key=name)
+            self._shown[name] = row
+        if selected in self._shown:
+            table.move_cursor(row=table.get_row_index(selected))
+
+    def _update(self, table: DataTable[Text], cells: dict[str, dict[str, Text]]) -> None:
+        """Change only the cells whose text or style changed; add and drop rows as SLOs come
+        and go."""
+        for name in [n for n in self._shown if n not in cells]:
+            table.remove_row(name)
+            del self._shown[name]
+        for name, row in cells.items():
+            shown = self._shown.get(name)
+            if shown is None:
+                table.add_row(*(row[c.key] for c in self._columns), key=name)
+            else:
+                for column in self._columns:
+                    if not _same(shown[column.key], row[column.key]):
+                        table.update_cell(name, column.key, row[column.key])
+            self._shown[name] = row
+
+    def _sort(self, table: DataTable[Text], board: BudgetBoard) -> None:
+        """Put rows in worst-first order, keeping the cursor on the same SLO."""
+        selected = self._selected(table)
+        rank = {name: worst_first_key(row.report) for name, row in board.rows.items()}
+        table.sort("slo", key=lambda cell: rank[cell.slo_name])
+        if selected in self._shown:
+            table.move_cursor(row=table.get_row_index(selected))
+
+    @staticmethod
+    def _selected(table: DataTable[Text]) -> str | None:
+        if not table.row_count or table.cursor_row < 0:
+            return None
+        return table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
 
     def action_refresh(self) -> None:
         self.sre.refresh_now("budgets")
@@ -114,9 +248,7 @@ class BudgetsScreen(AreaScreen):
 
     def action_details(self) -> None:
         table = self.query_one("#budgets-table", DataTable)
-        if not table.row_count:
-            return
-        name = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        name = self._selected(table)
         if name:
             from sretui.screens.budget_detail import BudgetDetailScreen
 

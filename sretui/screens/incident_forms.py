@@ -1,36 +1,43 @@
-"""Small keyboard-first dialogs for the incidents area: declare, one line of text, a choice."""
+"""Small keyboard-first dialogs for the incidents area: declare, one line of text, a choice,
+and yes/no. Titles and bodies may carry outside text (alert names, incident titles): they go in
+as `Text`, never as markup."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 
 from sretui.domain.incident import (
     Broken,
+    IncidentError,
     Reach,
     Severity,
     Trigger,
     classify,
+    declare,
 )
+from sretui.keys import screen_bindings
 
+# Each answer starts with its own letter, so one key picks it: c d n m, o s m a.
 BROKEN_LABELS = {
     Broken.CORE: "core function down",
     Broken.DEGRADED: "degraded performance",
     Broken.NON_CORE: "non-core feature down",
-    Broken.COSMETIC: "cosmetic / minor",
+    Broken.COSMETIC: "minor or cosmetic",
 }
 REACH_LABELS = {
     Reach.ONE: "one user",
-    Reach.SOME: "under 25% of users",
-    Reach.MANY: "over 25% of users",
+    Reach.SOME: "some: under 25% of users",
+    Reach.MANY: "many: over 25% of users",
     Reach.ALL: "all users",
 }
 TRIGGER_LABELS = {
@@ -66,13 +73,42 @@ class Tick(Checkbox):
         return "X" if self.value else " "
 
 
-class DeclareForm(ModalScreen[dict[str, Any] | None]):
-    """n: title, the two matrix questions, triggers, optional override, services, IC."""
+class LetterSelect(Select[str]):
+    """A Select that picks an option by its first letter while closed: `c` is "core function
+    down", pressing it again moves to the next option with that letter."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="declare.cancel"),
-        Binding("ctrl+s", "submit", "Declare", id="declare.submit", priority=True),
-    ]
+    def __init__(self, options: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(options, **kwargs)
+        self.letter_options = list(options)
+
+    def _matches(self, character: str | None) -> list[str]:
+        if not character or not character.isalnum():
+            return []
+        return [v for label, v in self.letter_options if label[:1].lower() == character.lower()]
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        return bool(self._matches(character)) or super().check_consume_key(key, character)
+
+    def on_key(self, event: events.Key) -> None:
+        if self.expanded:
+            return
+        matches = self._matches(event.character)
+        if not matches:
+            return
+        event.stop()
+        event.prevent_default()
+        current = self.value if self.value in matches else None
+        self.value = matches[(matches.index(current) + 1) % len(matches)] if current else matches[0]
+
+
+class DeclareForm(ModalScreen[dict[str, Any] | None]):
+    """n: title, the two matrix questions, triggers, optional override, services, IC.
+
+    The common case is n, the title, Tab, a letter, Tab, a letter, ctrl+s. Whatever the
+    domain refuses (a title over 200 characters, an override without a reason) is shown here,
+    with every answer kept."""
+
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("declare")
     AUTO_FOCUS = "#title"
     DEFAULT_CSS = (
         FORM_CSS.format(cls="DeclareForm")
@@ -93,7 +129,7 @@ class DeclareForm(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = "Declare an incident"
+            box.border_title = Text("Declare an incident")
             with Vertical(id="declare-fields"):
                 yield Input(
                     self.initial["title"],
@@ -102,15 +138,15 @@ class DeclareForm(ModalScreen[dict[str, Any] | None]):
                     compact=True,
                 )
                 with Horizontal():
-                    yield Select(
+                    yield LetterSelect(
                         [(label, b.value) for b, label in BROKEN_LABELS.items()],
-                        prompt="What is broken?",
+                        prompt="What is broken? (c d n m)",
                         id="broken",
                         compact=True,
                     )
-                    yield Select(
+                    yield LetterSelect(
                         [(label, r.value) for r, label in REACH_LABELS.items()],
-                        prompt="How many users?",
+                        prompt="How many users? (o s m a)",
                         id="reach",
                         compact=True,
                     )
@@ -121,7 +157,7 @@ class DeclareForm(ModalScreen[dict[str, Any] | None]):
                     Text("Answer both questions to get the severity.", style="dim"), id="severity"
                 )
                 with Horizontal():
-                    yield Select(
+                    yield LetterSelect(
                         [(s.value, s.value) for s in Severity],
                         prompt="Override severity (optional)",
                         id="override",
@@ -144,7 +180,8 @@ class DeclareForm(ModalScreen[dict[str, Any] | None]):
                 )
             yield Static("", id="form-error", classes="error")
             yield Static(
-                Text("Tab moves, Enter picks, ctrl+s declares, Esc cancels."), classes="hint"
+                Text("Tab moves, a letter picks an answer, ctrl+s declares, Esc cancels."),
+                classes="hint",
             )
 
     def _values(self) -> dict[str, Any]:
@@ -192,21 +229,64 @@ class DeclareForm(ModalScreen[dict[str, Any] | None]):
         if values["triggers"] and not (values["broken"] and values["reach"]):
             error.update(Text("Triggers raise the matrix severity: answer both questions."))
             return
+        problem = declare_problem(values)
+        if problem:
+            error.update(Text(problem))
+            return
         self.dismiss(values)
 
-    def action_cancel(self) -> None:
+    def _edited(self) -> bool:
+        values = self._values()
+        return (
+            values["title"] != self.initial["title"].strip()
+            or ", ".join(values["services"]) != self.initial["services"].strip()
+            or (values["commander"] or "") != self.initial["commander"].strip()
+            or any(values[k] for k in ("broken", "reach", "triggers", "severity", "reason"))
+        )
+
+    @work(exclusive=True, group="declare-cancel", exit_on_error=False)
+    async def action_cancel(self) -> None:
+        if self._edited():
+            answer = await self.app.push_screen_wait(
+                Confirm("Discard this incident?", "What you typed is not kept.", yes="Discard")
+            )
+            if not confirmed(answer):
+                return
         self.dismiss(None)
 
     def show_error(self, message: str) -> None:
         self.query_one("#form-error", Static).update(Text(message))
 
 
+def classification_of(values: dict[str, Any]) -> Any:
+    if values["broken"] and values["reach"]:
+        return classify(values["broken"], values["reach"], values["triggers"])
+    return None
+
+
+def declare_problem(values: dict[str, Any]) -> str | None:
+    """What the domain would refuse in these answers (it is pure: nothing is written)."""
+    try:
+        declare(
+            values["title"],
+            by="someone",
+            at=datetime.now(UTC),
+            services=values["services"],
+            classification=classification_of(values),
+            severity=values["severity"],
+            reason=values["reason"],
+            commander=values["commander"],
+        )
+    except IncidentError as exc:
+        message = str(exc)
+        return message[:1].upper() + message[1:]
+    return None
+
+
 class TextPrompt(ModalScreen[str | None]):
     """One line of text: a note, a name, a root cause."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="prompt.cancel")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("prompt")
     AUTO_FOCUS = "#prompt-input"
     DEFAULT_CSS = FORM_CSS.format(cls="TextPrompt")
 
@@ -218,7 +298,7 @@ class TextPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.prompt_title
+            box.border_title = Text(self.prompt_title)
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input", compact=True)
             yield Static(Text("Enter saves, Esc cancels."), classes="hint")
 
@@ -233,11 +313,9 @@ class TextPrompt(ModalScreen[str | None]):
 
 
 class ChoicePrompt(ModalScreen[str | None]):
-    """Pick one of a few values with the arrows and Enter."""
+    """Pick one of a few values with the arrows and Enter; the cursor starts on `initial`."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="choice.cancel")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("choice")
     DEFAULT_CSS = (
         FORM_CSS.format(cls="ChoicePrompt")
         + """
@@ -245,15 +323,24 @@ class ChoicePrompt(ModalScreen[str | None]):
     """
     )
 
-    def __init__(self, title: str, choices: Sequence[tuple[str, str]], *, body: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[tuple[str, str]],
+        *,
+        body: str = "",
+        initial: str | None = None,
+    ) -> None:
         super().__init__()
         self.prompt_title = title
         self.choices = list(choices)
         self.body = body
+        values = [value for _, value in self.choices]
+        self.initial = values.index(initial) if initial in values else 0
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.prompt_title
+            box.border_title = Text(self.prompt_title)
             if self.body:
                 yield Static(Text(self.body), id="choice-body")
             yield OptionList(
@@ -261,9 +348,29 @@ class ChoicePrompt(ModalScreen[str | None]):
             )
             yield Label(Text("Enter picks, Esc cancels."), classes="hint")
 
+    def on_mount(self) -> None:
+        self.query_one("#choices", OptionList).highlighted = self.initial
+
     @on(OptionList.OptionSelected)
     def picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.choices[event.option_index][1])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class Confirm(ChoicePrompt):
+    """Yes or no, with y and n as well as the arrows and Enter. Dismisses "yes" or None;
+    `confirmed(answer)` reads it."""
+
+    def __init__(self, title: str, body: str = "", *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__(title, [(f"y  {yes}", "yes"), (f"n  {no}", "no")], body=body)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character in ("y", "n"):
+            event.stop()
+            self.dismiss("yes" if event.character == "y" else None)
+
+
+def confirmed(answer: str | None) -> bool:
+    return answer == "yes"

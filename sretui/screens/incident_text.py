@@ -1,15 +1,19 @@
-"""Status-update drafts and the postmortem for one incident: edit, copy (OSC 52, works over
-SSH and in tmux), save to a file, and record what was sent (which resets the check-in timer)."""
+"""Status-update drafts and the postmortem for one incident: edit, copy (to tmux inside tmux,
+else OSC 52: works over SSH), save to a file, and record what was sent (which resets the
+check-in timer). Reads and appends run in threads; edited text is never dropped unasked."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.message import Message
 from textual.widgets import Footer, Static, TextArea
 
 from sretui.domain.comms import (
@@ -28,7 +32,11 @@ from sretui.domain.incident import (
 from sretui.domain.postmortem import draft_postmortem
 from sretui.keys import screen_bindings
 from sretui.screens.base import SreScreen
+from sretui.screens.incident_forms import Confirm, confirmed
+from sretui.services.exports import export_incident_text
 from sretui.services.incidents import IncidentService
+
+FILL_IN = "[fill in:"
 
 DRAFTS = ("internal", "customer", "tactical", "resolution")
 TITLES = {
@@ -63,10 +71,20 @@ class IncidentTextScreen(SreScreen):
     IncidentTextScreen #text-body { height: 1fr; }
     """
 
+    class Loaded(Message):
+        """The incident, read in a thread, and the draft to show for it."""
+
+        def __init__(self, incident: Incident, kind: str) -> None:
+            super().__init__()
+            self.incident = incident
+            self.kind = kind
+
     def __init__(self, incident_id: str, kind: str) -> None:
         super().__init__()
         self.incident_id = incident_id
         self.kind = kind
+        self.current: Incident | None = None
+        self.loaded_body = ""  # the text as drafted or last saved: anything else is an edit
 
     @property
     def service(self) -> IncidentService:
@@ -75,18 +93,31 @@ class IncidentTextScreen(SreScreen):
     def compose(self) -> ComposeResult:
         header = self.status_header("Incident text")
         yield header
-        yield Static("", id="text-title")
+        yield Static(Text("Reading the incident…", style="dim"), id="text-title")
         yield TextArea("", id="text-body", soft_wrap=True)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.show(self.kind)
+        self.load(self.kind)
 
-    def incident(self) -> Incident:
-        return self.service.load(self.incident_id).incident
+    @work(thread=True, exclusive=True, group="incident-text-load", exit_on_error=False)
+    def load(self, kind: str) -> None:
+        try:
+            incident = self.service.load(self.incident_id).incident
+        except IncidentError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.post_message(self.Loaded(incident, kind))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        self.current = message.incident
+        self.show(message.kind)
 
     def show(self, kind: str) -> None:
-        incident = self.incident()
+        incident = self.current
+        if incident is None:
+            return
         now = self.runtime.now()
         cadence = self.runtime.workspace.check_in_cadence
         try:
@@ -101,46 +132,92 @@ class IncidentTextScreen(SreScreen):
         self.query_one("#text-title", Static).update(title)
         area = self.query_one("#text-body", TextArea)
         area.load_text(body)
+        self.loaded_body = body
         area.focus()
 
     @property
     def body(self) -> str:
         return self.query_one("#text-body", TextArea).text
 
-    def action_next_draft(self) -> None:
-        if self.kind == "postmortem":
+    @property
+    def edited(self) -> bool:
+        return self.body != self.loaded_body
+
+    async def _may_discard(self) -> bool:
+        """True when nothing was edited, or the engineer agrees to drop the edits."""
+        if not self.edited:
+            return True
+        answer = await self.app.push_screen_wait(
+            Confirm(
+                "Discard your edits?",
+                f"The {TITLES[self.kind].lower()} was edited and not saved or sent "
+                "(ctrl+s saves, ctrl+r marks it sent).",
+                yes="Discard",
+            )
+        )
+        return confirmed(answer)
+
+    @work(exclusive=True, group="incident-text", exit_on_error=False)
+    async def action_next_draft(self) -> None:
+        if self.kind == "postmortem" or self.current is None:
             return
-        resolved = self.incident().resolved_at is not None
+        if not await self._may_discard():
+            return
+        resolved = self.current.resolved_at is not None
         kinds = [k for k in DRAFTS if k != "resolution" or resolved]
         index = kinds.index(self.kind) if self.kind in kinds else -1
         self.show(kinds[(index + 1) % len(kinds)])
 
     def action_copy(self) -> None:
+        # The app's copy says where the text went (tmux's buffer or the terminal).
         self.app.copy_to_clipboard(self.body)
-        self.notify("Copied to your terminal's clipboard (OSC 52).", timeout=3)
 
-    def action_save(self) -> None:
+    @work(exclusive=True, group="incident-text", exit_on_error=False)
+    async def action_save(self) -> None:
+        body = self.body
         try:
-            path = self.service.export(self.incident_id, self.kind, self.body)
+            path = await asyncio.to_thread(
+                export_incident_text, self.service, self.incident_id, self.kind, body
+            )
         except (OSError, IncidentError) as exc:
             self.notify(f"Could not save: {exc}", severity="error", markup=False)
             return
+        self.loaded_body = body
         self.notify(f"Saved {path}", markup=False)
 
-    def action_sent(self) -> None:
+    @work(exclusive=True, group="incident-text", exit_on_error=False)
+    async def action_sent(self) -> None:
         """Record the message as sent; an update also counts as the check-in."""
         if self.kind == "postmortem":
             self.action_save()
             return
+        body = self.body
+        if FILL_IN in body:
+            answer = await self.app.push_screen_wait(
+                Confirm(
+                    "Mark it sent with parts to fill in?",
+                    f"{body.count(FILL_IN)} [fill in: ...] part(s) are still in the text.",
+                    yes="Yes, it was sent like this",
+                    no="No, keep editing",
+                )
+            )
+            if not confirmed(answer):
+                return
         try:
-            self.service.apply(self.incident_id, record_comms, self.kind, self.body)
-            if self.kind != "resolution":
-                first = next((line for line in self.body.splitlines() if line.strip()), "")
-                self.service.apply(self.incident_id, post_check_in, first or self.kind)
+            await asyncio.to_thread(self._record_sent, self.kind, body)
         except IncidentError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        self.loaded_body = body
         self.notify("Recorded as sent; the check-in timer starts again.")
 
-    def action_back(self) -> None:
-        self.dismiss()
+    def _record_sent(self, kind: str, body: str) -> None:
+        self.service.apply(self.incident_id, record_comms, kind, body)
+        if kind != "resolution":
+            first = next((line for line in body.splitlines() if line.strip()), "")
+            self.service.apply(self.incident_id, post_check_in, first or kind)
+
+    @work(exclusive=True, group="incident-text", exit_on_error=False)
+    async def action_back(self) -> None:
+        if await self._may_discard():
+            self.dismiss()

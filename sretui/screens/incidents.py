@@ -1,11 +1,14 @@
 """`2`: open incidents, who holds each role, the timeline, and the next check-in.
 
 Every change goes through `IncidentService` (one event appended under the log's lock); the app's
-state watcher tells this screen when another process changed an incident."""
+state watcher tells this screen when another process changed an incident. Reads and appends run
+off the event loop (a thread worker, or a thread from an action's worker) and their results
+come back as Messages; alerts and silences go through `services.alerts`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -14,6 +17,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
+from textual.coordinate import Coordinate
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from sretui.domain.durations import humanize_duration, parse_duration
@@ -32,7 +37,6 @@ from sretui.domain.incident import (
     assign_role,
     change_severity,
     change_status,
-    classify,
     ics_warnings,
     link_alert,
     next_check_in,
@@ -44,31 +48,49 @@ from sretui.domain.incident import (
 from sretui.domain.text import safe_text
 from sretui.keys import screen_bindings
 from sretui.screens.base import AreaScreen
-from sretui.screens.incident_forms import ChoicePrompt, DeclareForm, TextPrompt
+from sretui.screens.incident_forms import (
+    ChoicePrompt,
+    Confirm,
+    DeclareForm,
+    TextPrompt,
+    classification_of,
+    confirmed,
+)
 from sretui.services.alerts import (
+    NOT_CONFIGURED,
     AlertBoard,
+    AlertError,
+    AlertService,
     alert_services,
     alert_title,
     duration_choices,
     labels_text,
-    silence_alert,
 )
-from sretui.services.incidents import IncidentService
+from sretui.services.incidents import IncidentService, LoadedIncident
 from sretui.widgets.incident_cells import SEVERITY_STYLES, check_in_text
 
 if TYPE_CHECKING:
-    from sretui.sources.alertmanager import Alert
+    from sretui.services.alerts import Alert
 
 STATUS_ORDER = list(IncidentStatus)
+
+
+def status_choices(current: IncidentStatus) -> tuple[list[tuple[str, str]], str | None]:
+    """The moves from `current`: forward ones first (the next one is where the cursor starts),
+    then the backward ones, marked as reopening. Returns (choices, initial value)."""
+    forward = [s for s in IncidentStatus if s.rank > current.rank]
+    backward = [s for s in IncidentStatus if s.rank < current.rank][::-1]
+    choices = [(s.value, s.value) for s in forward]
+    choices += [(f"{s.value} (reopen)", s.value) for s in backward]
+    return choices, forward[0].value if forward else None
 
 
 def incident_detail(
     incident: Incident,
     now: datetime,
     cadence: Mapping[Severity, timedelta] = DEFAULT_CHECK_IN_CADENCE,
-    *,
-    events: int = 12,
 ) -> Text:
+    """Everything about one incident, the whole timeline last (the pane scrolls)."""
     text = Text()
     text.append(f"{incident.severity.value}", style=SEVERITY_STYLES[incident.severity.value])
     text.append(" ")
@@ -101,10 +123,8 @@ def incident_detail(
             text.append(item.description)
             text.append(f" ({item.owner or 'no owner yet'})", style="dim")
     text.append("\n\nTimeline", style="bold underline")
-    shown = incident.timeline[-events:]
-    if len(incident.timeline) > len(shown):
-        text.append(f"  ({len(incident.timeline) - len(shown)} earlier)", style="dim")
-    for event in shown:
+    text.append(f"  ({len(incident.timeline)} events; Tab here and scroll)", style="dim")
+    for event in incident.timeline:
         mark = "*" if event.id in incident.pinned else " "
         text.append(f"\n{mark}{event.at.astimezone():%H:%M} ", style="dim")
         text.append(f"{event.author}: ", style="bold")
@@ -120,14 +140,31 @@ class IncidentsScreen(AreaScreen):
     IncidentsScreen #incidents-table { height: auto; max-height: 8; }
     IncidentsScreen #incidents-empty { padding: 0 1; color: $text-muted; height: auto; }
     IncidentsScreen #incident-detail-scroll { height: 1fr; padding: 0 1; }
+    IncidentsScreen #incident-detail-scroll:focus { background: $boost; }
     IncidentsScreen #alerts-status { height: auto; padding: 0 1; background: $panel; }
     IncidentsScreen #alerts-table { height: auto; max-height: 6; }
     """
+
+    class Loaded(Message):
+        """The incidents read from disk (in a thread)."""
+
+        def __init__(self, loaded: list[LoadedIncident]) -> None:
+            super().__init__()
+            self.loaded = loaded
+
+    class Changed(Message):
+        """An event was appended to an incident (in a thread); the list is read again."""
+
+        def __init__(self, incident: Incident) -> None:
+            super().__init__()
+            self.incident = incident
 
     def __init__(self) -> None:
         super().__init__()
         self.show_all = False
         self.incidents: dict[str, Incident] = {}
+        self.alerts: dict[str, Alert] = {}
+        self._select_next: str | None = None  # select this incident once it is listed
         self._bell_rung: set[tuple[str, datetime]] = set()
 
     @property
@@ -166,13 +203,22 @@ class IncidentsScreen(AreaScreen):
         if self.is_mounted:
             self.reload()
 
-    # -- showing ----------------------------------------------------------------------------
+    # -- reading (in a thread) ---------------------------------------------------------------
 
     def reload(self, _changed: object = None) -> None:
-        loaded = self.service.list(include_closed=self.show_all)
-        self.incidents = {item.incident.id: item.incident for item in loaded}
+        """Read the incidents again, off the event loop; `Loaded` shows them."""
+        self._load(self.show_all)
+
+    @work(thread=True, exclusive=True, group="incidents-load", exit_on_error=False)
+    def _load(self, include_closed: bool) -> None:
+        self.post_message(self.Loaded(self.service.list(include_closed=include_closed)))
+
+    @on(Loaded)
+    def show_loaded(self, message: Loaded) -> None:
+        self.incidents = {item.incident.id: item.incident for item in message.loaded}
         table = self.query_one("#incidents-table", DataTable)
-        selected = self.selected_id()
+        selected = self._select_next or self.selected_id()
+        self._select_next = None
         table.clear()
         now = self.runtime.now()
         for incident in self.incidents.values():
@@ -183,7 +229,11 @@ class IncidentsScreen(AreaScreen):
         empty.display = not self.incidents
         which = "incidents" if self.show_all else "open incidents"
         empty.update(Text(f"No {which}. Press n to declare one."))
-        self.show_detail()
+        self.tick()  # an update already due rings now, not a second later
+
+    @on(Changed)
+    def changed(self, message: Changed) -> None:
+        self.reload()
 
     def _cells(self, incident: Incident, now: datetime) -> list[Text]:
         sev = incident.severity.value
@@ -191,17 +241,21 @@ class IncidentsScreen(AreaScreen):
             Text(sev, style=SEVERITY_STYLES[sev]),
             Text(incident.status.value),
             check_in_text(incident, now, self.cadence),
-            Text(humanize_duration(now - incident.declared_at, parts=1)),
+            self._age(incident, now),
             Text(incident.commander),
             Text(incident.title),
             Text(incident.id[-4:], style="dim"),
         ]
 
+    @staticmethod
+    def _age(incident: Incident, now: datetime) -> Text:
+        return Text(humanize_duration(now - incident.declared_at, parts=1))
+
     def selected_id(self) -> str | None:
         table = self.query_one("#incidents-table", DataTable)
         if not table.row_count:
             return None
-        return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
 
     def selected(self) -> Incident | None:
         chosen = self.selected_id()
@@ -218,7 +272,7 @@ class IncidentsScreen(AreaScreen):
         detail.update(incident_detail(incident, now, self.cadence))
 
     def tick(self) -> None:
-        """Count down the check-ins; ring the bell once when one falls due."""
+        """Count down the check-ins and the ages; ring the bell once when an update falls due."""
         now = self.runtime.now()
         table = self.query_one("#incidents-table", DataTable)
         for incident in self.incidents.values():
@@ -226,6 +280,7 @@ class IncidentsScreen(AreaScreen):
                 continue
             cell = check_in_text(incident, now, self.cadence)
             table.update_cell(incident.id, "Next update", cell)
+            table.update_cell(incident.id, "Age", self._age(incident, now))
             due = next_check_in(incident, self.cadence)
             if due is not None and incident.is_open and due <= now:
                 key = (incident.id, due)
@@ -241,19 +296,29 @@ class IncidentsScreen(AreaScreen):
                     )
         self.show_detail()
 
-    # -- acting -----------------------------------------------------------------------------
+    # -- acting (appends in a thread) --------------------------------------------------------
 
-    def _apply(self, command: Any, *args: Any, **kwargs: Any) -> Incident | None:
+    async def _apply(
+        self, command: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Incident | None:
         incident = self.selected()
         if incident is None:
             self.notify("No incident selected: press n to declare one.", severity="warning")
             return None
+        return await self._apply_to(incident.id, command, *args, **kwargs)
+
+    async def _apply_to(
+        self, incident_id: str, command: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Incident | None:
+        """Append one event off the event loop; `Changed` reads the list again."""
         try:
-            updated = self.service.apply(incident.id, command, *args, **kwargs)
+            updated = await asyncio.to_thread(
+                self.service.apply, incident_id, command, *args, **kwargs
+            )
         except IncidentError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return None
-        self.reload()
+        self.post_message(self.Changed(updated))
         return updated
 
     async def declare_with_form(self, form: DeclareForm) -> Incident | None:
@@ -261,14 +326,12 @@ class IncidentsScreen(AreaScreen):
         values = await self.app.push_screen_wait(form)
         if values is None:
             return None
-        classification = None
-        if values["broken"] and values["reach"]:
-            classification = classify(values["broken"], values["reach"], values["triggers"])
         try:
-            incident = self.service.declare(
+            incident = await asyncio.to_thread(
+                self.service.declare,
                 values["title"],
                 services=values["services"],
-                classification=classification,
+                classification=classification_of(values),
                 severity=values["severity"],
                 reason=values["reason"],
                 commander=values["commander"],
@@ -276,9 +339,8 @@ class IncidentsScreen(AreaScreen):
         except IncidentError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return None
-        self.reload()
-        table = self.query_one("#incidents-table", DataTable)
-        table.move_cursor(row=table.get_row_index(incident.id))
+        self._select_next = incident.id
+        self.post_message(self.Changed(incident))
         self.notify(
             f"Declared {incident.severity.value} {incident.id}; channel {incident.channel}; "
             f"IC {incident.commander}",
@@ -296,7 +358,7 @@ class IncidentsScreen(AreaScreen):
             return
         text = await self.app.push_screen_wait(TextPrompt("Note for the timeline"))
         if text:
-            self._apply(add_note, text)
+            await self._apply(add_note, text)
 
     @work(exclusive=True, group="incident-form", exit_on_error=False)
     async def action_role(self) -> None:
@@ -312,33 +374,46 @@ class IncidentsScreen(AreaScreen):
         label = IcsRole(role).label
         name = await self.app.push_screen_wait(TextPrompt(f"Who is {label}?"))
         if name:
-            self._apply(assign_role, role, name)
+            await self._apply(assign_role, role, name)
 
     @work(exclusive=True, group="incident-form", exit_on_error=False)
     async def action_status(self) -> None:
         incident = self.selected()
         if incident is None:
             return
-        choices = []
-        for status in IncidentStatus:
-            if status is incident.status:
-                continue
-            back = STATUS_ORDER.index(status) < STATUS_ORDER.index(incident.status)
-            choices.append((f"{status.value}{' (reopen)' if back else ''}", status.value))
-        status = await self.app.push_screen_wait(ChoicePrompt("Move to", choices))
+        choices, initial = status_choices(incident.status)
+        status = await self.app.push_screen_wait(
+            ChoicePrompt(f"Move from {incident.status.value} to", choices, initial=initial)
+        )
         if status is None:
             return
+        target = IncidentStatus(status)
+        note: str | None = ""
+        if target.rank < incident.status.rank:
+            answer = await self.app.push_screen_wait(
+                Confirm(
+                    f"Reopen {incident.id}?",
+                    f"It goes back from {incident.status.value} to {target.value}; the "
+                    "timeline records the reopen.",
+                    yes="Reopen",
+                )
+            )
+            if not confirmed(answer):
+                return
+            note = await self.app.push_screen_wait(
+                TextPrompt("Why reopen? (goes on the timeline)", placeholder="what came back")
+            )
+            if not note:
+                return
         root_cause = None
-        closing = STATUS_ORDER.index(IncidentStatus(status)) >= STATUS_ORDER.index(
-            IncidentStatus.RESOLVED
-        )
+        closing = target.rank >= IncidentStatus.RESOLVED.rank
         if closing and not incident.root_cause:
             root_cause = await self.app.push_screen_wait(
                 TextPrompt("Root cause, in one line", placeholder="what broke and why")
             )
             if not root_cause:
                 return
-        updated = self._apply(change_status, status, root_cause=root_cause)
+        updated = await self._apply(change_status, status, root_cause=root_cause, note=note or "")
         if updated is not None and updated.status is IncidentStatus.RESOLVED:
             self.open_text(updated.id, "resolution")
 
@@ -358,7 +433,7 @@ class IncidentsScreen(AreaScreen):
         ]
         event_id = await self.app.push_screen_wait(ChoicePrompt("Pin an event", choices))
         if event_id:
-            self._apply(unpin if event_id in incident.pinned else pin, event_id)
+            await self._apply(unpin if event_id in incident.pinned else pin, event_id)
 
     @work(exclusive=True, group="incident-form", exit_on_error=False)
     async def action_severity(self) -> None:
@@ -373,7 +448,7 @@ class IncidentsScreen(AreaScreen):
             return
         reason = await self.app.push_screen_wait(TextPrompt("Why? (goes on the timeline)"))
         if reason:
-            self._apply(change_severity, severity=severity, reason=reason)
+            await self._apply(change_severity, severity=severity, reason=reason)
 
     @work(exclusive=True, group="incident-form", exit_on_error=False)
     async def action_action_item(self) -> None:
@@ -394,12 +469,15 @@ class IncidentsScreen(AreaScreen):
         if priority is None:
             return
         owner = await self.app.push_screen_wait(
-            TextPrompt("Owner (Esc: decide later)", placeholder="name or team")
+            TextPrompt("Owner (Esc: decide later, with I)", placeholder="name or team")
         )
-        self._apply(add_action_item, description, type=kind, priority=priority, owner=owner or "")
+        await self._apply(
+            add_action_item, description, type=kind, priority=priority, owner=owner or ""
+        )
 
     @work(exclusive=True, group="incident-form", exit_on_error=False)
     async def action_action_status(self) -> None:
+        """I: change an action item's status, owner or priority."""
         incident = self.selected()
         if incident is None or not incident.action_items:
             self.notify("No action items yet: press i to add one.", severity="warning")
@@ -411,11 +489,43 @@ class IncidentsScreen(AreaScreen):
         key = await self.app.push_screen_wait(ChoicePrompt("Which action item?", items))
         if key is None:
             return
-        status = await self.app.push_screen_wait(
-            ChoicePrompt("New status", [(s.value, s.value) for s in ActionItemStatus])
+        item = next(i for i in incident.action_items if i.key == key)
+        what = await self.app.push_screen_wait(
+            ChoicePrompt(
+                f"Change {item.label}",
+                [
+                    (f"status ({item.status.value})", "status"),
+                    (f"owner ({item.owner or 'no owner yet'})", "owner"),
+                    (f"priority ({item.priority.value})", "priority"),
+                ],
+            )
         )
-        if status is not None:
-            self._apply(update_action_item, key, status=status)
+        if what == "status":
+            status = await self.app.push_screen_wait(
+                ChoicePrompt(
+                    "New status",
+                    [(s.value, s.value) for s in ActionItemStatus],
+                    initial=item.status.value,
+                )
+            )
+            if status is not None:
+                await self._apply(update_action_item, key, status=status)
+        elif what == "owner":
+            owner = await self.app.push_screen_wait(
+                TextPrompt(f"Owner of {item.label}", placeholder="name or team", value=item.owner)
+            )
+            if owner:
+                await self._apply(update_action_item, key, owner=owner)
+        elif what == "priority":
+            priority = await self.app.push_screen_wait(
+                ChoicePrompt(
+                    "New priority",
+                    [(p.value, p.value) for p in Priority],
+                    initial=item.priority.value,
+                )
+            )
+            if priority is not None:
+                await self._apply(update_action_item, key, priority=priority)
 
     def action_comms(self) -> None:
         incident = self.selected()
@@ -465,14 +575,14 @@ class IncidentsScreen(AreaScreen):
 
     def selected_alert(self) -> Alert | None:
         if not self.query("#alerts-table"):
-            self.notify("No Alertmanager configured ([alertmanager] url in sretui.toml).")
+            self.notify(NOT_CONFIGURED, markup=False)
             return None
         table = self.query_one("#alerts-table", DataTable)
         if not table.row_count:
             self.notify("No firing alerts.", severity="warning")
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        return getattr(self, "alerts", {}).get(key)
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return self.alerts.get(key) if key else None
 
     @work(exclusive=True, group="incident-form", exit_on_error=False)
     async def action_declare_from_alert(self) -> None:
@@ -483,7 +593,7 @@ class IncidentsScreen(AreaScreen):
         incident = await self.declare_with_form(form)
         if incident is None:
             return
-        self._apply_to(
+        await self._apply_to(
             incident.id,
             link_alert,
             fingerprint=alert.fingerprint,
@@ -495,13 +605,12 @@ class IncidentsScreen(AreaScreen):
 
     @work(exclusive=True, group="incident-form", exit_on_error=False)
     async def action_silence(self) -> None:
-        from sretui.sources.base import SourceError
-
         alert = self.selected_alert()
         if alert is None:
             return
+        name = safe_text(alert.name)
         duration = await self.app.push_screen_wait(
-            ChoicePrompt(f"Silence {alert.name} for", duration_choices())
+            ChoicePrompt(f"Silence {name} for", duration_choices())
         )
         if duration is None:
             return
@@ -517,36 +626,32 @@ class IncidentsScreen(AreaScreen):
             f"Recorded on {incident.id}." if incident else "No incident selected to record it on."
         )
         answer = await self.app.push_screen_wait(
-            ChoicePrompt(
-                "Create this silence?", [("Yes, silence it", "yes"), ("No", "no")], body=body
-            )
+            Confirm("Create this silence?", body, yes="Yes, silence it")
         )
-        if answer != "yes":
+        if not confirmed(answer):
             return
-        client = await self.runtime.alertmanager()
-        user = self.runtime.workspace.user
+        alerts = AlertService(await self.runtime.alertmanager())
         try:
-            silence_id, matchers, ends_at = await silence_alert(
-                client,
+            made = await alerts.silence(
                 alert,
                 duration=parse_duration(duration),
                 comment=comment,
-                created_by=user,
+                created_by=self.runtime.workspace.user,
                 now=self.runtime.now(),
             )
-        except (SourceError, ValueError) as exc:
-            self.notify(f"Silence failed: {exc}", severity="error", markup=False)
+        except AlertError as exc:
+            self.notify(str(exc), severity="error", markup=False)
             return
         if incident is not None:
-            self._apply_to(
+            await self._apply_to(
                 incident.id,
                 record_silence,
-                silence_id=silence_id,
-                matchers=[str(m) for m in matchers],
-                ends_at=ends_at,
+                silence_id=made.silence_id,
+                matchers=list(made.matchers),
+                ends_at=made.ends_at,
                 comment=comment,
             )
-        self.notify(f"Silenced {alert.name} until {ends_at.astimezone():%H:%M}", markup=False)
+        self.notify(f"Silenced {name} until {made.ends_at.astimezone():%H:%M}", markup=False)
         self.sre.refresh_now("alerts")
 
     def incident_for(self, alert: Alert) -> Incident | None:
@@ -556,16 +661,9 @@ class IncidentsScreen(AreaScreen):
                 return incident
         return self.selected()
 
-    def _apply_to(self, incident_id: str, command: Any, *args: Any, **kwargs: Any) -> None:
-        try:
-            self.service.apply(incident_id, command, *args, **kwargs)
-        except IncidentError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-        self.reload()
-
     def action_silences(self) -> None:
         if not self.query("#alerts-table"):
-            self.notify("No Alertmanager configured ([alertmanager] url in sretui.toml).")
+            self.notify(NOT_CONFIGURED, markup=False)
             return
         from sretui.screens.silences import SilencesScreen
 

@@ -15,7 +15,7 @@ from sretui.domain.durations import humanize_duration
 from sretui.domain.slo import BudgetState
 from sretui.screens.base import AreaScreen
 from sretui.services.budgets import STATE_ORDER, BudgetBoard
-from sretui.widgets.budget_text import state_text
+from sretui.widgets.budget_text import alerting_text, state_text, state_with_alerting
 
 if TYPE_CHECKING:
     from sretui.domain.incident import Incident
@@ -139,7 +139,8 @@ class OverviewScreen(AreaScreen):
         self.query_one("#panel-incidents", AreaPanel).update(text)
 
     def show_budgets(self, board: BudgetBoard) -> None:
-        """Counts per state and the three SLOs with the least budget left."""
+        """Counts per state, how many SLOs page, and the three worst SLOs (a paging one counts
+        as worse than any budget state), each with its state and alert level in words."""
         rows = board.ordered()
         counts: dict[BudgetState, int] = {}
         for row in rows:
@@ -151,14 +152,18 @@ class OverviewScreen(AreaScreen):
                     text.append("  ")
                 text.append(f"{counts[state]} ")
                 text.append_text(state_text(state))
+        paging = sum(1 for row in rows if row.report.alerting == "page")
+        if paging:
+            text.append(f"  {paging} ")
+            text.append_text(alerting_text("page"))
         for row in rows[:3]:
             report = row.report
             left = report.budget_remaining
             text.append("\n")
             text.append(" -- " if left is None else f"{left * 100:3.0f}%", style="bold")
+            text.append(" ")
+            text.append_text(state_with_alerting(report.state, report.alerting))
             text.append(f" {report.slo.name}")
-            if report.firing:
-                text.append(" firing", style="bold red")
         self.query_one("#panel-budgets", AreaPanel).update(text)
 
     def on_resize(self) -> None:

@@ -8,12 +8,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Static
 
 from sretui.domain.text import safe_text
 from sretui.keys import screen_bindings
 from sretui.screens.base import SreScreen
-from sretui.screens.incident_forms import ChoicePrompt
+from sretui.screens.incident_forms import Confirm, confirmed
+from sretui.services.alerts import AlertError, AlertService
 
 
 class SilencesScreen(SreScreen):
@@ -37,19 +39,16 @@ class SilencesScreen(SreScreen):
     def on_mount(self) -> None:
         self.action_refresh()
 
+    async def alerts(self) -> AlertService:
+        return AlertService(await self.runtime.alertmanager())
+
     @work(exclusive=True, group="silences", exit_on_error=False)
     async def action_refresh(self) -> None:
-        from sretui.sources.base import SourceError
-
         status = self.query_one("#silences-status", Static)
-        client = await self.runtime.alertmanager()
-        if client is None:
-            status.update(Text("No Alertmanager configured."))
-            return
         try:
-            silences = await client.silences()
-        except SourceError as exc:
-            status.update(Text(f"Could not read silences: {exc}", style="bold red"))
+            silences = await (await self.alerts()).silences()
+        except AlertError as exc:
+            status.update(Text(str(exc), style="bold red"))
             return
         table = self.query_one("#silences-table", DataTable)
         table.clear()
@@ -68,28 +67,25 @@ class SilencesScreen(SreScreen):
 
     @work(exclusive=True, group="silences-expire", exit_on_error=False)
     async def action_expire(self) -> None:
-        from sretui.sources.base import SourceError
-
         table = self.query_one("#silences-table", DataTable)
         if not table.row_count:
             return
-        silence_id = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        silence_id = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         if not silence_id:
             return
         answer = await self.app.push_screen_wait(
-            ChoicePrompt(
+            Confirm(
                 "Expire this silence?",
-                [("Yes, expire it now", "yes"), ("No", "no")],
-                body=f"Silence {silence_id}: its alerts will notify again.",
+                f"Silence {safe_text(silence_id)}: its alerts will notify again.",
+                yes="Yes, expire it now",
             )
         )
-        if answer != "yes":
+        if not confirmed(answer):
             return
-        client = await self.runtime.alertmanager()
         try:
-            await client.expire_silence(silence_id)
-        except SourceError as exc:
-            self.notify(f"Could not expire: {exc}", severity="error", markup=False)
+            await (await self.alerts()).expire(silence_id)
+        except AlertError as exc:
+            self.notify(str(exc), severity="error", markup=False)
             return
         self.notify("Silence expired.")
         self.action_refresh()

@@ -1,30 +1,42 @@
-"""Writing text exports (postmortems, status-update drafts, handoffs) atomically."""
+"""Writing text exports (postmortems, status-update drafts, handoffs) through the store, so
+they get the data dir's modes: 0600 in a private data dir, 0660 (in a 0770 folder) in a shared
+group one, where teammates must read them."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sretui.services.incidents import IncidentService
+    from sretui.store import Store
+
+FOLDER = "exports"
+
+
+def export_text(store: Store, name: str, text: str) -> Path:
+    """Write `text` as `exports/<name>` in the data dir, atomically. Returns the path."""
+    return store.write_text(f"{FOLDER}/{name}", text)
+
+
+def export_incident_text(service: IncidentService, incident_id: str, kind: str, text: str) -> Path:
+    """Save a draft or the postmortem of an incident under `exports/`; a saved postmortem is
+    recorded on the incident. Returns the file's path."""
+    from sretui.domain.incident import record_postmortem
+
+    full_id = service.resolve(incident_id)
+    suffix = "md" if kind == "postmortem" else "txt"
+    path = export_text(service.store, f"{full_id}-{kind}.{suffix}", text)
+    if kind == "postmortem":
+        service.apply(full_id, record_postmortem, str(path))
+    return path
 
 
 def save_text(path: Path, text: str) -> Path:
-    """Write `text` to `path` atomically (temp file, fsync, replace, fsync of the folder), with
-    the folder created 0700 when missing and the file 0600. Returns the path."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
-    return path
+    """Write `text` to `path` through a store on its folder's parent (the data dir when `path`
+    is `<data dir>/exports/<file>`), so the data dir's group modes apply. Prefer
+    `export_text`; this stays for callers that still build the path themselves."""
+    from sretui.store import Store
+
+    store = Store(path.parent.parent)
+    return store.write_text(f"{path.parent.name}/{path.name}", text)

@@ -1,4 +1,5 @@
-"""Incidents on disk: one append-only JSONL log per incident under `incidents/` in the data dir.
+"""Incidents on disk: one append-only JSONL log per incident under `incidents/` in the data dir,
+kept by the shared event log (`services/eventlog.py`).
 
 Every change is a domain command that validates against the folded state and returns one event;
 the event is appended under the log's lock, so engineers in separate processes (two app
@@ -23,6 +24,7 @@ from sretui.domain.incident import (
     fold,
     next_check_in,
 )
+from sretui.services.eventlog import EventLog, FoldError, LogNotFound
 from sretui.store import DocumentError, Store
 
 FOLDER = "incidents"
@@ -43,6 +45,18 @@ class LoadedIncident:
     problems: list[DocumentError] = field(default_factory=list)  # bad lines, skipped
 
 
+def incident_log(store: Store) -> EventLog[IncidentEvent, Incident]:
+    """The incidents' event logs: `incidents/<id>.jsonl`, IncidentEvent lines, `fold`."""
+    return EventLog(
+        store,
+        FOLDER,
+        IncidentEvent,
+        fold,
+        what="incident",
+        list_hint="`sretui incident list --all` shows every id",
+    )
+
+
 class IncidentService:
     """Declare, change and read incidents for one engineer (`user`)."""
 
@@ -50,35 +64,24 @@ class IncidentService:
         self.store = store
         self.user = user
         self.clock = clock
+        self.log = incident_log(store)
 
     # -- reading ----------------------------------------------------------------------------
 
     def names(self) -> list[str]:
-        return self.store.list(FOLDER, suffix=SUFFIX)
+        return self.log.names()
 
     def load(self, incident_id: str) -> LoadedIncident:
         """Fold the incident's log. Corrupt lines are skipped and reported, never fatal."""
-        name = self._name(self.resolve(incident_id))
-        log = self.store.read_log(name)
-        events, problems = [], list(log.problems)
-        for number, record in enumerate(log.records, start=1):
-            try:
-                events.append(IncidentEvent.from_json(record))
-            except ValueError as exc:
-                problems.append(
-                    DocumentError(self.store.path(name), None, f"event {number}: {exc}")
-                )
-        try:
-            return LoadedIncident(fold(events), problems)
-        except ValueError as exc:
-            raise IncidentError(f"{self.store.path(name)}: {exc}") from exc
+        return self._load(self.resolve(incident_id))
 
     def list(self, *, include_closed: bool = False) -> list[LoadedIncident]:
-        """Incidents, most severe and then newest first; closed ones only when asked."""
+        """Incidents, most severe and then newest first; closed ones only when asked. The
+        folder is scanned once."""
         loaded = []
-        for name in self.names():
+        for full_id in self.log.ids():
             try:
-                item = self.load(name.removeprefix(f"{FOLDER}/").removesuffix(SUFFIX))
+                item = self._load(full_id)
             except IncidentError:
                 continue  # reported by `problems()`; one broken log never hides the others
             if include_closed or item.incident.is_open:
@@ -88,18 +91,17 @@ class IncidentService:
 
     def resolve(self, given: str) -> str:
         """The full id for `given`: a full id, or a unique tail of one (e.g. its last 4)."""
-        given = given.strip()
-        ids = [n.removeprefix(f"{FOLDER}/").removesuffix(SUFFIX) for n in self.names()]
-        if given in ids:
-            return given
-        matches = [i for i in ids if given and i.lower().endswith(given.lower())]
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise IncidentNotFound(
-                f"no incident {given!r}; `sretui incident list --all` shows every id"
-            )
-        raise IncidentNotFound(f"{given!r} matches {len(matches)} incidents: {', '.join(matches)}")
+        try:
+            return self.log.resolve(given)
+        except LogNotFound as error:
+            raise IncidentNotFound(str(error)) from None
+
+    def _load(self, full_id: str) -> LoadedIncident:
+        try:
+            folded = self.log.load(full_id)
+        except FoldError as error:
+            raise IncidentError(str(error)) from error
+        return LoadedIncident(folded.state, folded.problems)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -108,9 +110,8 @@ class IncidentService:
         for _ in range(5):
             event = declare(title, by=self.user, at=self.clock(), **kwargs)
             incident = fold([event])
-            name = self._name(incident.id)
-            if not self.store.exists(name):  # ids carry a random suffix; a clash is rare
-                self.store.append(name, event.to_json())
+            if not self.log.exists(incident.id):  # ids carry a random suffix; a clash is rare
+                self.log.append(incident.id, event)
                 return incident
         raise IncidentError("could not find a free incident id")  # pragma: no cover
 
@@ -119,9 +120,9 @@ class IncidentService:
     ) -> Incident:
         """Run a domain command against the current state and append its event."""
         full_id = self.resolve(incident_id)
-        current = self.load(full_id).incident
+        current = self._load(full_id).incident
         event = command(current, *args, by=self.user, at=self.clock(), **kwargs)
-        self.store.append(self._name(full_id), event.to_json())
+        self.log.append(full_id, event)
         return fold([*current.timeline, event])
 
     def export(self, incident_id: str, kind: str, text: str) -> Path:
@@ -136,10 +137,6 @@ class IncidentService:
         if kind == "postmortem":
             self.apply(full_id, record_postmortem, str(path))
         return path
-
-    @staticmethod
-    def _name(incident_id: str) -> str:
-        return f"{FOLDER}/{incident_id}{SUFFIX}"
 
 
 def incident_json(

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from sretui.services.health import HealthMonitor
     from sretui.services.incidents import IncidentService
     from sretui.sources.alertmanager import AlertmanagerSource
+    from sretui.sources.demo_alertmanager import DemoAlertmanager
+
+    AlertClient = AlertmanagerSource | DemoAlertmanager
     from sretui.sources.base import MetricsSource
     from sretui.store import ChangeWatcher
 
@@ -53,14 +56,14 @@ class Runtime:
         *,
         clock: Callable[[], datetime] | None = None,
         metrics: MetricsSource | _Unset | None = UNSET,
-        alertmanager: AlertmanagerSource | _Unset | None = UNSET,
+        alertmanager: AlertClient | _Unset | None = UNSET,
     ) -> None:
         self.workspace = workspace
         self.now: Callable[[], datetime] = clock or utc_now
         self._metrics_given = metrics
         self._alertmanager_given = alertmanager
         self._metrics: asyncio.Task[MetricsSource | None] | None = None
-        self._alertmanager: asyncio.Task[AlertmanagerSource | None] | None = None
+        self._alertmanager: asyncio.Task[AlertClient | None] | None = None
         self._monitor: HealthMonitor | None = None
         self._incidents: IncidentService | None = None
         self._watcher: ChangeWatcher | None = None
@@ -116,13 +119,13 @@ class Runtime:
             )
         return await asyncio.shield(self._metrics)
 
-    async def alertmanager(self) -> AlertmanagerSource | None:
+    async def alertmanager(self) -> AlertClient | None:
         """The one Alertmanager client of this session, made like `metrics_source`."""
         if not isinstance(self._alertmanager_given, _Unset):
             return self._alertmanager_given
         if self._alertmanager is None:
             self._alertmanager = asyncio.ensure_future(
-                asyncio.to_thread(self.workspace.alertmanager_source)
+                asyncio.to_thread(self.workspace.alertmanager_source, self.now)
             )
         return await asyncio.shield(self._alertmanager)
 

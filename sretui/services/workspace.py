@@ -22,9 +22,11 @@ from sretui.config.settings import Endpoint, Settings
 from sretui.config.settings_loader import load_settings
 
 if TYPE_CHECKING:
+    from sretui.domain.budget import BudgetReport
     from sretui.domain.incident import Severity
     from sretui.sources.alertmanager import AlertmanagerSource
     from sretui.sources.base import MetricsSource
+    from sretui.sources.demo_alertmanager import DemoAlertmanager
     from sretui.store import Store
 
 DEMO_SEED = 7
@@ -89,15 +91,40 @@ class Workspace:
     @property
     def has_alertmanager(self) -> bool:
         """Whether alerts can be read: `[alertmanager]` is set, or the demo's own."""
-        return self.settings.alertmanager is not None
+        return self.demo or self.settings.alertmanager is not None
 
-    def alertmanager_source(self) -> AlertmanagerSource | None:
-        """A new Alertmanager client, or None when none is configured (imports httpx)."""
+    def alertmanager_source(
+        self, clock: Callable[[], datetime] | None = None
+    ) -> AlertmanagerSource | DemoAlertmanager | None:
+        """A new Alertmanager client, or None when none is configured (imports httpx). The
+        demo gets a synthetic one whose alerts follow the demo backend's burn."""
+        if self.demo:
+            return self._demo_alertmanager(clock)
         if self.settings.alertmanager is None:
             return None
         from sretui.sources.alertmanager import AlertmanagerSource
 
         return AlertmanagerSource(self.settings.alertmanager)
+
+    def _demo_alertmanager(self, clock: Callable[[], datetime] | None) -> DemoAlertmanager:
+        import asyncio
+
+        from sretui.services.budgets import BudgetService
+        from sretui.sources.demo import DemoSource
+        from sretui.sources.demo_alertmanager import DemoAlertmanager
+
+        # One backend for the run: its story (search's ongoing burn) stays where it started.
+        service = BudgetService(
+            DemoSource(seed=DEMO_SEED, clock=clock),
+            self.definitions.slos,
+            **({"clock": clock} if clock else {}),
+        )
+
+        async def read_reports() -> list[BudgetReport]:
+            # The demo evaluates PromQL in Python: in a thread, so the app's loop stays free.
+            return await asyncio.to_thread(asyncio.run, service.refresh())
+
+        return DemoAlertmanager(read_reports, clock=clock)
 
     def metrics_source(self, clock: Callable[[], datetime] | None = None) -> MetricsSource | None:
         """A new client for the configured metrics backend, or None when there is none.
@@ -134,8 +161,11 @@ def open_workspace(
         base = settings.prometheus or Endpoint(url=prometheus_url)
         settings = replace(settings, prometheus=replace(base, url=prometheus_url.rstrip("/")))
     if demo and data_dir is None:
+        from sretui.services.demo_seed import seed_demo
+
         data_path = Path(tempfile.mkdtemp(prefix="sretui-demo-"))
         atexit.register(shutil.rmtree, data_path, True)
+        seed_demo(data_path, settings.user)  # one open incident, so every key has a target
     else:
         data_path = resolve_data_dir(data_dir, settings.data_dir, env)
     definitions = load_definitions(config_path)

@@ -35,6 +35,7 @@ import struct
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sretui.sources.base import (
     BackendUnavailable,
@@ -44,7 +45,9 @@ from sretui.sources.base import (
     Sample,
     Series,
 )
-from sretui.sources.promql_subset import Matcher, Value, parse
+
+if TYPE_CHECKING:
+    from sretui.sources.promql_subset import Expr, Matcher, Value
 
 DAY = 86400.0
 SLOT = 3600.0  # one burst draw per service per hour
@@ -422,6 +425,14 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _parse(expr: str) -> Expr:
+    # Imported on the first query: the app creates its source while drawing its first frame,
+    # and the evaluator's classes and promql-parser are not needed for that.
+    from sretui.sources.promql_subset import parse
+
+    return parse(expr)
+
+
 def _samples(value: Value) -> tuple[Sample, ...]:
     return (Sample({}, value),) if isinstance(value, float) else value
 
@@ -466,7 +477,7 @@ class DemoSource:
         supported subset and BackendUnavailable during a simulated outage."""
         now = self._check_outage()
         t = _unix(at) if at is not None else now
-        return InstantResult(samples=_samples(parse(expr).evaluate(self.model, t)))
+        return InstantResult(samples=_samples(_parse(expr).evaluate(self.model, t)))
 
     async def query_range(
         self, expr: str, start: datetime, end: datetime, step_seconds: float
@@ -491,7 +502,7 @@ class DemoSource:
                 "Try decreasing the query resolution (?step=XX)",
                 error_type="bad_data",
             )
-        node = parse(expr)
+        node = _parse(expr)
         found: dict[tuple[tuple[str, str], ...], list[tuple[float, float]]] = {}
         for index in range(steps + 1):
             t = first + index * step_seconds

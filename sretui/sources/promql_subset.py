@@ -1,207 +1,102 @@
-"""A small PromQL parser and evaluator: the subset that SLIs and game-day checks use.
+"""The demo backend's PromQL: Prometheus's own grammar, evaluated on the synthetic series.
 
-The demo backend (`sretui.sources.demo`) answers queries with it. The lexer and the recursive
-descent parser follow Prometheus's grammar for the constructs they accept and refuse everything
-else with a `QueryError` (`error_type="bad_data"`) that names the construct and its position, the
-way Prometheus says "parse error at char N: ...". Evaluation follows Prometheus's semantics:
-aggregating no series gives no series, division by zero gives +/-Inf or NaN, `rate` is the
-increase over the range divided by the range's seconds, arithmetic drops the metric name.
+Queries are parsed by `promql-parser` (the Rust crate's Python bindings, the same parser that
+`sretui check` uses), so the demo accepts and refuses exactly what Prometheus's grammar does and
+reports syntax errors with the parser's own message. The syntax tree is then compiled into the
+small immutable tree below, which refuses, with a `QueryError` (`error_type="bad_data"`) naming
+the construct and where it is, every construct the demo does not evaluate. Evaluation follows
+Prometheus's semantics: aggregating no series gives no series, division by zero gives +/-Inf or
+NaN, `rate` is the increase over the range divided by the range's seconds, arithmetic drops the
+metric name.
 
-Understood: selectors with `= != =~ !~` matchers (regexes fully anchored) and ranges such as
+Evaluated: selectors with `= != =~ !~` matchers (regexes fully anchored) and ranges such as
 `[5m]` or `[1h30m]`; `rate`, `increase`, `vector`, `histogram_quantile`; `sum`, `avg`, `min`,
-`max`, `count` with `by (...)` or `without (...)` before or after the argument; `+ - * /` between
-scalars and instant vectors (one-to-one matching on identical label sets); unary minus; number
-literals; parentheses; `#` comments.
+`max`, `count` with `by (...)` or `without (...)`; `+ - * /` between scalars and instant vectors
+(one-to-one matching on identical label sets); unary minus; number literals; parentheses.
 """
 
 from __future__ import annotations
 
 import bisect
+import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
-from sretui.domain.durations import parse_duration
+import promql_parser as pp
+
 from sretui.sources.base import QueryError, Sample
 
 ValueType = Literal["scalar", "vector", "matrix"]
 Value = float | tuple[Sample, ...]
 
-# The argument types of each supported function; all of them return an instant vector.
-_SIGNATURES: dict[str, tuple[ValueType, ...]] = {
-    "histogram_quantile": ("scalar", "vector"),
-    "increase": ("matrix",),
-    "rate": ("matrix",),
-    "vector": ("scalar",),
-}
-FUNCTIONS = tuple(_SIGNATURES)
+FUNCTIONS = ("histogram_quantile", "increase", "rate", "vector")
 AGGREGATIONS = ("avg", "count", "max", "min", "sum")
+ARITHMETIC = ("+", "-", "*", "/")
 
-_DURATION = re.compile(r"(?:\d+(?:ms|s|m|h|d|w|y))+")
-_NUMBER = re.compile(r"0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_IDENTIFIER = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
-_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
-
-# Two-character operators first, so that "!=" is not read as "!" then "=".
-_OPERATORS = (
-    "==", "!=", "=~", "!~", ">=", "<=",
-    "=", "+", "-", "*", "/", "%", "^", ">", "<", "(", ")", "{", "}", "[", "]", ",", ":", "@",
-)  # fmt: skip
-_UNSUPPORTED_BINARY = frozenset({"%", "^", "==", "!=", ">", "<", ">=", "<="})
-_UNSUPPORTED_KEYWORD_OPERATORS = frozenset({"and", "or", "unless", "atan2"})
-_UNSUPPORTED_MODIFIERS = frozenset({"bool", "on", "ignoring", "group_left", "group_right"})
-_OTHER_AGGREGATIONS = frozenset(
-    {"stddev", "stdvar", "topk", "bottomk", "quantile", "count_values", "group", "limitk"}
+# promql-parser's enums are not hashable: a list of pairs, not a dict
+_MATCH_OPS = (
+    (pp.MatchOp.Equal, "="),
+    (pp.MatchOp.NotEqual, "!="),
+    (pp.MatchOp.Re, "=~"),
+    (pp.MatchOp.NotRe, "!~"),
 )
-_ESCAPES = {
-    "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
-    "\\": "\\", '"': '"', "'": "'",
-}  # fmt: skip
-_TYPE_NAMES: dict[ValueType, str] = {
-    "scalar": "scalar",
-    "vector": "instant vector",
-    "matrix": "range vector",
-}
+# Where a construct is in the text, for the error message: the first match outside quoted
+# strings and comments (the syntax tree carries no positions).
+_SKIPPED = r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`[^`]*`|#[^\n]*"
 
 
-# --- Tokens ---------------------------------------------------------------------------------
+class Unsupported(Exception):
+    """A construct the demo does not evaluate: `message`, found in the text by `pattern` (None:
+    the query itself, at its first character)."""
+
+    def __init__(self, message: str, pattern: str | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pattern = pattern
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One lexeme: `kind` is "number", "duration", "string", "identifier", "eof" or the operator
-    itself ("(", "=~", "+" ...). `pos` is the 0-based offset of its first character."""
-
-    kind: str
-    text: str
-    pos: int
-    number: float = 0.0
-    string: str = ""
-
-    def describe(self) -> str:
-        """The token as an error message shows it."""
-        if self.kind == "eof":
-            return "end of input"
-        if self.kind == "string":
-            return f"string {self.text}"
-        if self.kind in ("number", "duration", "identifier"):
-            return f'{self.kind} "{self.text}"'
-        return f'"{self.text}"'
+_RAW_STRINGS = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|#[^\n]*|`([^`]*)`")
 
 
-def _error(text: str, pos: int, message: str) -> QueryError:
-    """A bad_data QueryError that says where in `text` the problem is, 1-based."""
-    if "\n" in text:
+def without_raw_strings(text: str) -> str:
+    """`text` with every `raw` string written as a double-quoted one.
+
+    promql-parser 0.12 reads backslashes in backtick strings as escapes, unlike Prometheus, so
+    `x{path=~`\\d+`}` would be refused. The same rewrite is in `sretui.config.promql_check`."""
+    if "`" not in text:
+        return text
+    return _RAW_STRINGS.sub(
+        lambda m: m.group(0) if m.group(1) is None else json.dumps(m.group(1), ensure_ascii=False),
+        text,
+    )
+
+
+def _error(text: str, pos: int | None, message: str) -> QueryError:
+    """A bad_data QueryError that says where in `text` the problem is, 1-based, when known."""
+    if pos is None:
+        where = ""
+    elif "\n" in text:
         line = text.count("\n", 0, pos) + 1
         column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-        where = f"line {line}, char {column}"
+        where = f" at line {line}, char {column}"
     else:
-        where = f"char {pos + 1}"
-    return QueryError(f"parse error at {where}: {message}", error_type="bad_data")
+        where = f" at char {pos + 1}"
+    return QueryError(f"parse error{where}: {message}", error_type="bad_data")
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split a PromQL expression into tokens, ending with an "eof" token."""
-    tokens: list[Token] = []
-    pos = 0
-    length = len(text)
-    while pos < length:
-        char = text[pos]
-        if char.isspace():
-            pos += 1
-        elif char == "#":
-            end = text.find("\n", pos)
-            pos = length if end < 0 else end
-        elif char.isdigit() or (char == "." and pos + 1 < length and text[pos + 1].isdigit()):
-            token = _lex_number(text, pos)
-            tokens.append(token)
-            pos += len(token.text)
-        elif char == "_" or char.isalpha():
-            match = _IDENTIFIER.match(text, pos)
-            assert match is not None  # a letter or "_" always starts an identifier
-            word = match.group()
-            if word.lower() in ("inf", "nan"):
-                tokens.append(Token("number", word, pos, number=float(word)))
-            else:
-                tokens.append(Token("identifier", word, pos))
-            pos = match.end()
-        elif char in "\"'`":
-            token = _lex_string(text, pos)
-            tokens.append(token)
-            pos += len(token.text)
-        elif text.startswith("{{", pos):
-            end = text.find("}}", pos)
-            placeholder = text[pos : end + 2] if end >= 0 else "{{"
-            raise _error(text, pos, f"the placeholder {placeholder} was not substituted")
-        else:
-            for operator in _OPERATORS:
-                if text.startswith(operator, pos):
-                    tokens.append(Token(operator, operator, pos))
-                    pos += len(operator)
-                    break
-            else:
-                raise _error(text, pos, f"unexpected character {char!r}")
-    tokens.append(Token("eof", "", length))
-    return tokens
+def _locate(text: str, pattern: str) -> int | None:
+    for match in re.finditer(f"{_SKIPPED}|(?P<hit>{pattern})", text):
+        if match.group("hit") is not None:
+            return match.start("hit")
+    return None
 
 
-def _lex_number(text: str, pos: int) -> Token:
-    duration = _DURATION.match(text, pos)
-    if duration and not _continues_word(text, duration.end()):
-        return Token("duration", duration.group(), pos)
-    number = _NUMBER.match(text, pos)
-    if number is None or _continues_word(text, number.end()):
-        end = pos
-        while end < len(text) and (text[end].isalnum() or text[end] in "._"):
-            end += 1
-        raise _error(text, pos, f'bad number or duration syntax "{text[pos:end]}"')
-    literal = number.group()
-    value = float(int(literal, 16)) if literal[:2].lower() == "0x" else float(literal)
-    return Token("number", literal, pos, number=value)
-
-
-def _continues_word(text: str, pos: int) -> bool:
-    return pos < len(text) and (text[pos].isalnum() or text[pos] in "_.")
-
-
-def _lex_string(text: str, start: int) -> Token:
-    quote = text[start]
-    pos = start + 1
-    chars: list[str] = []
-    while pos < len(text):
-        char = text[pos]
-        if char == quote:
-            return Token("string", text[start : pos + 1], start, string="".join(chars))
-        if quote == "`":
-            chars.append(char)
-            pos += 1
-        elif char == "\n":
-            break
-        elif char == "\\":
-            decoded, pos = _unescape(text, pos)
-            chars.append(decoded)
-        else:
-            chars.append(char)
-            pos += 1
-    raise _error(text, start, "unterminated quoted string")
-
-
-def _unescape(text: str, pos: int) -> tuple[str, int]:
-    """Decode the escape sequence at text[pos] == "\\"; return it and the position after it."""
-    code = text[pos + 1 : pos + 2]
-    if code in _ESCAPES:
-        return _ESCAPES[code], pos + 2
-    widths = {"x": 2, "u": 4, "U": 8}
-    if code in widths:
-        digits = text[pos + 2 : pos + 2 + widths[code]]
-        if len(digits) == widths[code] and all(c in "0123456789abcdefABCDEF" for c in digits):
-            return chr(int(digits, 16)), pos + 2 + widths[code]
-    elif len(octal := text[pos + 1 : pos + 4]) == 3 and all(c in "01234567" for c in octal):
-        return chr(int(octal, 8)), pos + 4
-    raise _error(text, pos, f"unknown escape sequence {text[pos : pos + 2]!r}")
+def _start(text: str) -> int:
+    return len(text) - len(text.lstrip())
 
 
 # --- Syntax tree ----------------------------------------------------------------------------
@@ -522,330 +417,158 @@ def _bucket_quantile(quantile: float, points: list[tuple[float, float]]) -> floa
     return start + (bounds[index] - start) * (rank / count)
 
 
-# --- Parser ---------------------------------------------------------------------------------
+# --- From promql-parser's tree to ours --------------------------------------------------------
 
 
-class _Parser:
-    """Recursive descent over the token list; one instance per expression."""
+def _word(name: str) -> str:
+    return rf"(?<![\w:]){re.escape(name)}(?![\w:])"
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.tokens = tokenize(text)
-        self.index = 0
 
-    @property
-    def token(self) -> Token:
-        return self.tokens[self.index]
+def _compile(node: Any) -> Expr:
+    """Our tree for a promql-parser tree; raises Unsupported for what the demo cannot do."""
+    if isinstance(node, pp.ParenExpr):
+        return _compile(node.expr)
+    if isinstance(node, pp.NumberLiteral):
+        return NumberLiteral(float(node.val))
+    if isinstance(node, pp.VectorSelector):
+        return _selector(node)
+    if isinstance(node, pp.MatrixSelector):
+        seconds = node.range.total_seconds()
+        return MatrixSelector(_selector(node.vector_selector), seconds)
+    if isinstance(node, pp.Call):
+        return _call(node)
+    if isinstance(node, pp.AggregateExpr):
+        return _aggregation(node)
+    if isinstance(node, pp.UnaryExpr):
+        operand = _compile(node.expr)
+        if isinstance(operand, NumberLiteral):
+            return NumberLiteral(-operand.value)
+        return Unary(operand, operand.type)
+    if isinstance(node, pp.BinaryExpr):
+        return _binary(node)
+    if isinstance(node, pp.SubqueryExpr):
+        raise Unsupported(
+            "subqueries are not supported by the demo backend", r"(?<=[\w\])\s])\s*:(?=[^\]]*\])"
+        )
+    if isinstance(node, pp.StringLiteral):
+        raise Unsupported("string literals are not supported by the demo backend", None)
+    raise Unsupported(f"{type(node).__name__} is not supported by the demo backend", "$^")
 
-    def advance(self) -> Token:
-        token = self.tokens[self.index]
-        self.index = min(self.index + 1, len(self.tokens) - 1)
-        return token
 
-    def fail(self, token: Token, message: str) -> QueryError:
-        return _error(self.text, token.pos, message)
-
-    def expect(self, kind: str, context: str) -> Token:
-        if self.token.kind != kind:
-            raise self.fail(
-                self.token, f'unexpected {self.token.describe()} {context}, expected "{kind}"'
-            )
-        return self.advance()
-
-    def parse(self) -> Expr:
-        if self.token.kind == "eof":
-            raise self.fail(self.token, "no expression found in input")
-        node = self.expression()
-        if self.token.kind != "eof":
-            raise self.unexpected_after_expression()
-        if node.type == "matrix":
-            raise self.fail(
-                self.tokens[0],
-                "a range vector is not a result: wrap it in rate(...) or increase(...)",
-            )
-        return node
-
-    def unexpected_after_expression(self) -> QueryError:
-        token = self.token
-        if token.kind == "eof":
-            return self.fail(token, 'unexpected end of input: a ")" is missing')
-        if token.kind in _UNSUPPORTED_BINARY:
-            return self.fail(token, f'operator "{token.text}" is not supported by the demo backend')
-        if token.kind == "identifier" and token.text in _UNSUPPORTED_KEYWORD_OPERATORS:
-            return self.fail(token, f'operator "{token.text}" is not supported by the demo backend')
-        if token.kind == "identifier" and token.text == "offset":
-            return self.fail(token, "the offset modifier is not supported by the demo backend")
-        if token.kind == "@":
-            return self.fail(token, "the @ modifier is not supported by the demo backend")
-        if token.kind == "[":
-            return self.fail(
-                token, "ranges are only allowed on metric selectors; subqueries are not supported"
-            )
-        return self.fail(token, f"unexpected {token.describe()}")
-
-    def expression(self) -> Expr:
-        return self.binary(("+", "-"), self.term)
-
-    def term(self) -> Expr:
-        return self.binary(("*", "/"), self.unary)
-
-    def binary(self, operators: tuple[str, ...], operand: _Rule) -> Expr:
-        node = operand()
-        while self.token.kind in operators:
-            op_token = self.advance()
-            if self.token.kind == "identifier" and self.token.text in _UNSUPPORTED_MODIFIERS:
-                raise self.fail(
-                    self.token,
-                    f'"{self.token.text}" is not supported by the demo backend: vectors match '
-                    "one-to-one on identical labels",
-                )
-            right = operand()
-            node = Binary(op_token.text, node, right, self.binary_type(op_token, node, right))
-        return node
-
-    def binary_type(self, op: Token, left: Expr, right: Expr) -> ValueType:
-        if left.type == "matrix" or right.type == "matrix":
-            raise self.fail(
-                op, "binary expression must contain only scalar and instant vector types"
-            )
-        return "scalar" if left.type == right.type == "scalar" else "vector"
-
-    def unary(self) -> Expr:
-        if self.token.kind in ("-", "+"):
-            sign = self.advance()
-            operand = self.unary()
-            if operand.type == "matrix":
-                raise self.fail(
-                    sign, "unary expression only allowed on scalars and instant vectors"
-                )
-            if sign.kind == "+":
-                return operand
-            if isinstance(operand, NumberLiteral):
-                return NumberLiteral(-operand.value)
-            return Unary(operand, operand.type)
-        return self.postfix()
-
-    def postfix(self) -> Expr:
-        node = self.primary()
-        if self.token.kind == "[":
-            if not isinstance(node, VectorSelector):
-                raise self.fail(
-                    self.token,
-                    "ranges are only allowed on metric selectors; subqueries are not supported",
-                )
-            self.advance()
-            duration = self.token
-            if duration.kind != "duration":
-                raise self.fail(
-                    duration, f"unexpected {duration.describe()} in range, expected a duration"
-                )
-            self.advance()
-            if self.token.kind == ":":
-                raise self.fail(self.token, "subqueries are not supported by the demo backend")
-            self.expect("]", "in range")
-            node = MatrixSelector(node, self.duration_seconds(duration))
-        if self.token.kind == "identifier" and self.token.text == "offset":
-            raise self.fail(self.token, "the offset modifier is not supported by the demo backend")
-        if self.token.kind == "@":
-            raise self.fail(self.token, "the @ modifier is not supported by the demo backend")
-        return node
-
-    def duration_seconds(self, token: Token) -> float:
-        try:
-            return parse_duration(token.text).total_seconds()
-        except ValueError as exc:
-            raise self.fail(token, f"bad duration {exc}") from None
-
-    def primary(self) -> Expr:
-        token = self.token
-        if token.kind == "number":
-            self.advance()
-            return NumberLiteral(token.number)
-        if token.kind == "(":
-            self.advance()
-            node = self.expression()
-            if self.token.kind != ")":
-                raise self.unexpected_after_expression()
-            self.advance()
-            return node
-        if token.kind == "{":
-            return self.selector(None)
-        if token.kind == "identifier":
-            return self.identifier()
-        if token.kind == "string":
-            raise self.fail(token, "string literals are not supported by the demo backend")
-        if token.kind == "duration":
-            raise self.fail(token, f"unexpected {token.describe()}: durations belong in [...]")
-        if token.kind in _UNSUPPORTED_BINARY or token.kind in ("*", "/"):
-            raise self.fail(token, f"unexpected {token.describe()}: an operand is missing")
-        raise self.fail(token, f"unexpected {token.describe()}")
-
-    def identifier(self) -> Expr:
-        token = self.token
-        name = token.text
-        following = self.tokens[self.index + 1].kind
-        if name in AGGREGATIONS:
-            return self.aggregation()
-        if name in _OTHER_AGGREGATIONS and following in ("(", "identifier"):
-            raise self.fail(
-                token,
-                f'aggregation "{name}" is not supported by the demo backend '
-                f"(it understands {', '.join(AGGREGATIONS)})",
-            )
-        if following == "(":
-            if name not in FUNCTIONS:
-                raise self.fail(
-                    token,
-                    f'function "{name}" is not supported by the demo backend '
-                    f"(it understands {', '.join(FUNCTIONS)})",
-                )
-            return self.call()
-        if name in ("by", "without") or name in _UNSUPPORTED_MODIFIERS or name == "offset":
-            raise self.fail(token, f"unexpected {token.describe()}")
-        if name in _UNSUPPORTED_KEYWORD_OPERATORS:
-            raise self.fail(token, f'operator "{name}" needs an operand on its left')
-        self.advance()
-        return self.selector(name)
-
-    def selector(self, name: str | None) -> VectorSelector:
-        start = self.tokens[self.index - 1] if name is not None else self.token
-        matchers: list[Matcher] = []
-        if name is not None:
-            matchers.append(Matcher("__name__", "=", name))
-        if self.token.kind == "{":
-            self.advance()
-            while self.token.kind != "}":
-                matcher = self.matcher()
-                if matcher.name == "__name__" and name is not None:
-                    raise self.fail(start, "metric name must not be set twice")
-                matchers.append(matcher)
-                if self.token.kind == ",":
-                    self.advance()
-                elif self.token.kind != "}":
-                    raise self.fail(
-                        self.token,
-                        f"unexpected {self.token.describe()} in label matching, "
-                        'expected "," or "}"',
-                    )
-            self.advance()
-        if not any(not m.matches({}) for m in matchers):
-            raise self.fail(start, "vector selector must contain at least one non-empty matcher")
-        return VectorSelector(tuple(matchers))
-
-    def matcher(self) -> Matcher:
-        label = self.token
-        if label.kind != "identifier" or not _LABEL_NAME.fullmatch(label.text):
-            raise self.fail(
-                label, f"unexpected {label.describe()} in label matching, expected a label name"
-            )
-        self.advance()
-        op = self.token
-        if op.kind not in ("=", "!=", "=~", "!~"):
-            raise self.fail(
-                op, f"unexpected {op.describe()} in label matching, expected one of = != =~ !~"
-            )
-        self.advance()
-        value = self.token
-        if value.kind != "string":
-            raise self.fail(
-                value, f"unexpected {value.describe()} in label matching, expected a string"
-            )
-        self.advance()
+def _selector(node: Any) -> VectorSelector:
+    if node.offset is not None:
+        raise Unsupported(
+            "the offset modifier is not supported by the demo backend", _word("offset")
+        )
+    if node.at is not None:
+        raise Unsupported("the @ modifier is not supported by the demo backend", "@")
+    if node.matchers.or_matchers:
+        raise Unsupported('"or" between label matchers is not supported by the demo backend', "{")
+    matchers: list[Matcher] = []
+    if node.name is not None:
+        matchers.append(Matcher("__name__", "=", node.name))
+    for matcher in node.matchers.matchers:
+        op = next(text for kind, text in _MATCH_OPS if matcher.op == kind)
         pattern = None
-        if op.kind in ("=~", "!~"):
+        if op in ("=~", "!~"):
             try:
-                pattern = re.compile(value.string)
-            except re.error as exc:
-                raise self.fail(value, f"invalid regular expression {value.text}: {exc}") from None
-        return Matcher(label.text, op.kind, value.string, pattern)
-
-    def label_list(self) -> tuple[str, ...]:
-        self.expect("(", "in grouping")
-        labels: list[str] = []
-        while self.token.kind != ")":
-            label = self.token
-            if label.kind != "identifier" or not _LABEL_NAME.fullmatch(label.text):
-                raise self.fail(
-                    label, f"unexpected {label.describe()} in grouping, expected a label name"
-                )
-            labels.append(self.advance().text)
-            if self.token.kind == ",":
-                self.advance()
-            elif self.token.kind != ")":
-                raise self.fail(
-                    self.token,
-                    f'unexpected {self.token.describe()} in grouping, expected "," or ")"',
-                )
-        self.advance()
-        return tuple(labels)
-
-    def aggregation(self) -> Aggregation:
-        op = self.advance()
-        grouping: tuple[str, ...] | None = None
-        without = False
-        if self.token.kind == "identifier" and self.token.text in ("by", "without"):
-            without = self.advance().text == "without"
-            grouping = self.label_list()
-        self.expect("(", f'after aggregation "{op.text}"')
-        inner_start = self.token
-        inner = self.expression()
-        if self.token.kind == ",":
-            raise self.fail(self.token, f'aggregation "{op.text}" takes one argument')
-        if self.token.kind != ")":
-            raise self.unexpected_after_expression()
-        self.advance()
-        if self.token.kind == "identifier" and self.token.text in ("by", "without"):
-            if grouping is not None:
-                raise self.fail(self.token, "an aggregation takes only one grouping clause")
-            without = self.advance().text == "without"
-            grouping = self.label_list()
-        if inner.type != "vector":
-            raise self.fail(
-                inner_start,
-                f"expected type instant vector in aggregation expression, got "
-                f"{_TYPE_NAMES[inner.type]}",
-            )
-        return Aggregation(op.text, inner, grouping or (), without)
-
-    def call(self) -> Call:
-        name = self.advance()
-        self.advance()  # "("
-        args: list[tuple[Token, Expr]] = []
-        while self.token.kind != ")":
-            args.append((self.token, self.expression()))
-            if self.token.kind == ",":
-                self.advance()
-            elif self.token.kind != ")":
-                raise self.unexpected_after_expression()
-        self.advance()
-        expected = _SIGNATURES[name.text]
-        if len(args) != len(expected):
-            raise self.fail(
-                name,
-                f'expected {len(expected)} argument(s) in call to "{name.text}", got {len(args)}',
-            )
-        for (token, arg), wanted in zip(args, expected, strict=True):
-            if arg.type != wanted:
-                raise self.fail(
-                    token,
-                    f'expected type {_TYPE_NAMES[wanted]} in call to function "{name.text}", '
-                    f"got {_TYPE_NAMES[arg.type]}",
-                )
-        return Call(name.text, tuple(arg for _, arg in args))
+                pattern = re.compile(matcher.value)
+            except re.error as exc:  # Go's RE2 and Python's re differ at the edges
+                raise Unsupported(
+                    f'regular expression "{matcher.value}" is not supported by the demo backend: '
+                    f"{exc}",
+                    re.escape(matcher.name) + r"\s*[=!]~",
+                ) from None
+        matchers.append(Matcher(matcher.name, op, matcher.value, pattern))
+    return VectorSelector(tuple(matchers))
 
 
-class _Rule(Protocol):
-    def __call__(self) -> Expr: ...
+def _call(node: Any) -> Call:
+    name = node.func.name
+    if name not in FUNCTIONS:
+        raise Unsupported(
+            f'function "{name}" is not supported by the demo backend '
+            f"(it understands {', '.join(FUNCTIONS)})",
+            _word(name) + r"(?=\s*\()",
+        )
+    return Call(name, tuple(_compile(arg) for arg in node.args))
+
+
+def _aggregation(node: Any) -> Aggregation:
+    op = str(node.op)
+    if op not in AGGREGATIONS:
+        raise Unsupported(
+            f'aggregation "{op}" is not supported by the demo backend '
+            f"(it understands {', '.join(AGGREGATIONS)})",
+            _word(op),
+        )
+    modifier = node.modifier
+    grouping: tuple[str, ...] = ()
+    without = False
+    if modifier is not None:
+        grouping = tuple(modifier.labels)
+        without = modifier.type == pp.AggModifierType.Without
+    return Aggregation(op, _compile(node.expr), grouping, without)
+
+
+def _binary(node: Any) -> Binary:
+    op = str(node.op)
+    if op not in ARITHMETIC:
+        pattern = _word(op) if op.isalpha() else re.escape(op) + ("" if "=" in op else "(?!=)")
+        raise Unsupported(f'operator "{op}" is not supported by the demo backend', pattern)
+    modifier = node.modifier
+    if modifier is not None and (modifier.matching is not None or modifier.return_bool):
+        if modifier.return_bool:
+            word = "bool"
+        elif modifier.card in (pp.VectorMatchCardinality.ManyToOne,):
+            word = "group_left"
+        elif modifier.card in (pp.VectorMatchCardinality.OneToMany,):
+            word = "group_right"
+        elif modifier.matching.type == pp.LabelModifierType.Include:
+            word = "on"
+        else:
+            word = "ignoring"
+        raise Unsupported(
+            f'"{word}" is not supported by the demo backend: vectors match one-to-one on '
+            "identical labels",
+            _word(word),
+        )
+    lhs, rhs = _compile(node.lhs), _compile(node.rhs)
+    kind: ValueType = "scalar" if lhs.type == rhs.type == "scalar" else "vector"
+    return Binary(op, lhs, rhs, kind)
 
 
 @lru_cache(maxsize=512)
 def parse(text: str) -> Expr:
-    """Parse a PromQL expression of the supported subset into an immutable syntax tree.
+    """Parse a PromQL expression into an immutable tree the demo can evaluate.
 
-    The result is a scalar or instant-vector expression; anything else, and any syntax outside
-    the subset, raises QueryError(error_type="bad_data") with the position of the problem.
+    The result is a scalar or instant-vector expression. A syntax error raises
+    QueryError(error_type="bad_data") with promql-parser's message; a construct the demo does
+    not evaluate raises the same, naming the construct and where it is in the text.
     """
-    return _Parser(text).parse()
+    placeholder = _locate(text, r"\{\{")
+    if placeholder is not None:
+        end = text.find("}}", placeholder)
+        shown = text[placeholder : end + 2] if end >= 0 else "{{"
+        raise _error(text, placeholder, f"the placeholder {shown} was not substituted")
+    try:
+        tree = pp.parse(without_raw_strings(text))
+    except ValueError as exc:  # UnicodeEncodeError (a lone surrogate) is a ValueError too
+        raise _error(text, None, str(exc) or "invalid promql query") from None
+    try:
+        node = _compile(tree)
+    except Unsupported as exc:
+        where = _start(text) if exc.pattern is None else _locate(text, exc.pattern)
+        raise _error(text, where, exc.message) from None
+    except RecursionError:
+        raise _error(text, None, "the query nests too deeply for the demo backend") from None
+    if node.type == "matrix":
+        raise _error(
+            text,
+            _start(text),
+            "a range vector is not a result: wrap it in rate(...) or increase(...)",
+        )
+    return node
 
 
 def evaluate(expr: Expr, store: SeriesStore, t: float) -> Value:

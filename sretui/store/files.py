@@ -191,6 +191,18 @@ class Store:
             self._remove_stale_temps(path)
             _fsync_folder(path.parent)
 
+    # -- text exports --------------------------------------------------------------------------
+
+    def write_text(self, name: str, text: str) -> Path:
+        """Replace (or create) the plain-text file `name` (an export: a postmortem, a draft)
+        atomically, under its lock, with the data dir's modes (0660 in a shared group folder).
+        Returns its path."""
+        path = self.path(name)
+        self._ensure_folder(path.parent)
+        with self._locked(path):
+            self._replace(path, text.encode("utf-8"))
+        return path
+
     # -- JSONL logs ----------------------------------------------------------------------------
 
     def append(self, name: str, record: Document) -> None:

@@ -9,8 +9,11 @@ from datetime import timedelta
 
 from rich.text import Text
 
+from sretui.domain.budget import ALERTING_WORDS, format_coverage
 from sretui.domain.durations import humanize_duration
 from sretui.domain.slo import BudgetState
+
+coverage_text = format_coverage  # how screens say it
 
 STATE_STYLES = {
     BudgetState.HEALTHY: "green",
@@ -30,11 +33,31 @@ STATE_WORDS = {
 }
 
 
+# The alert level is a word too: a healthy budget burning at page speed must read as paging.
+ALERTING_STYLES = {"page": "bold white on red", "ticket": "bold yellow"}
+
+
 def state_text(state: BudgetState) -> Text:
     return Text(STATE_WORDS[state], style=STATE_STYLES[state])
 
 
-def budget_bar(remaining: float | None, state: BudgetState, width: int = 8) -> Text:
+def alerting_text(alerting: str | None) -> Text:
+    """`PAGE` or `ticket` for the most severe firing alert; empty when nothing fires."""
+    if alerting is None:
+        return Text()
+    return Text(ALERTING_WORDS.get(alerting, alerting), style=ALERTING_STYLES.get(alerting, ""))
+
+
+def state_with_alerting(state: BudgetState, alerting: str | None) -> Text:
+    """`healthy PAGE`: the budget-policy state, then the alert level when one fires."""
+    text = state_text(state)
+    if alerting is not None:
+        text.append(" ")
+        text.append_text(alerting_text(alerting))
+    return text
+
+
+def budget_bar(remaining: float | None, state: BudgetState, width: int = 6) -> Text:
     """`█████░░░  62.3%`: the bar is clamped to [0, 1]; the number is not (it may be negative)."""
     if remaining is None:
         return Text("░" * width + "      -", style="dim")

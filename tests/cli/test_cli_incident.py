@@ -99,3 +99,38 @@ def test_bad_input_gets_clear_errors(tmp_path: Path) -> None:
         assert result.returncode == 2, (args, result.stderr)
         assert message in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.stderr
+
+
+def test_every_enum_flag_names_the_accepted_values_without_a_traceback(tmp_path: Path) -> None:
+    cases = [
+        (("new", "--title", "x", "--severity", "SEV9"), "argument --severity: unknown severity "
+         "'SEV9'; accepted: SEV1, SEV2, SEV3, SEV4"),
+        (("new", "--title", "x", "--broken", "meh", "--users", "all"), "accepted: core, "
+         "degraded, non-core, cosmetic"),
+        (("new", "--title", "x", "--broken", "core", "--users", "lots"), "accepted: one, some, "
+         "many, all"),
+        (("new", "--title", "x", "--broken", "core", "--users", "all", "--trigger", "boom"),
+         "accepted: data-loss, security-breach-pii, revenue-impact, sla-breach-imminent"),
+        (("role", "abcd", "chief", "ada"), "argument ROLE: unknown role 'chief'; accepted: "
+         "incident_commander, communications_lead"),
+        (("status", "abcd", "done"), "argument STATUS: unknown status 'done'; accepted: "
+         "detected, triaged, responding, mitigated, resolved, reviewed"),
+    ]  # fmt: skip
+    for args, expected in cases:
+        result = run(tmp_path, *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert expected in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_keymap_clash_is_reported_by_check_with_path_and_line(tmp_path: Path) -> None:
+    toml = tmp_path / "sretui.toml"
+    toml.write_text('user = "ada"\n[keymap]\n"incidents.note" = "n"\n')
+    env = {**os.environ, "SRETUI_DATA_DIR": str(tmp_path), "SRETUI_CONFIG_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "sretui", "check"], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 1
+    assert f"{toml}:3: keymap.incidents.note: n is also bound to incidents.declare" in (
+        result.stdout
+    )

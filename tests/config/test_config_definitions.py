@@ -124,8 +124,50 @@ def test_alert_windows_are_checked(tmp_path: Path) -> None:
     defs = load_definitions(tmp_path)
     assert [str(p) for p in defs.problems] == [
         f"{path}:13: slo[1].alert[1].short: the short window must be shorter than the long window",
-        f"{path}:17: slo[1].alert[2].long: the long window is longer than the SLO window",
+        f"{path}:17: warning: slo[1].alert[2].long: the long window 8d is longer than the SLO "
+        "window 7d, so its burn rate says nothing about this budget",
     ]
+
+
+def test_check_warns_on_a_page_under_1x_and_keeps_the_slo(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "slos.toml",
+        f'[[slo]]\nname = "a"\nservice = "s"\nobjective = 99.9\nwindow = "30d"\n{SLI}'
+        '[[slo.alert]]\nseverity = "page"\nburn_rate = 0.5\nlong = "3d"\nshort = "6h"\n'
+        '[[slo.alert]]\nseverity = "ticket"\nburn_rate = 0.5\nlong = "3d"\nshort = "6h"\n',
+    )
+    defs = load_definitions(tmp_path)
+    assert [str(p) for p in defs.problems] == [
+        f"{path}:11: warning: slo[1].alert[1].burn_rate: a page at 0.5x fires while the budget "
+        "is spent slower than the SLO allows: it pages on a healthy service (page at 1x or "
+        "more, or make it a ticket)",
+    ]
+    assert [s.name for s in defs.slos] == ["a"]  # a warning keeps the definition
+    assert [a.burn_rate for a in defs.slos[0].alerts] == [0.5, 0.5]
+
+
+def test_alert_severity_is_page_or_ticket(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "slos.toml",
+        f'[[slo]]\nname = "a"\nservice = "s"\nobjective = 99.9\nwindow = "30d"\n{SLI}'
+        '[[slo.alert]]\nseverity = "critical"\nburn_rate = 14.4\nlong = "1h"\nshort = "5m"\n',
+    )
+    defs = load_definitions(tmp_path)
+    assert [str(p) for p in defs.problems] == [
+        f"{path}:10: slo[1].alert[1].severity: 'critical' is not one of: page, ticket",
+    ]
+
+
+def test_policy_remembers_which_states_the_team_wrote(tmp_path: Path) -> None:
+    write(
+        tmp_path / "slos.toml",
+        f'[[slo]]\nname = "a"\nservice = "s"\nobjective = 99.9\nwindow = "30d"\n{SLI}'
+        '[slo.policy]\ncritical = ["Call Ada."]\n',
+    )
+    (slo,) = load_definitions(tmp_path).slos
+    assert slo.custom_policy == frozenset({BudgetState.CRITICAL})
+    assert slo.policy[BudgetState.CRITICAL] == ("Call Ada.",)
+    assert slo.policy_is_default(BudgetState.EXHAUSTED) is True
 
 
 def test_runbook_and_gameday_problems(tmp_path: Path) -> None:

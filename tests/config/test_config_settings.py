@@ -171,3 +171,33 @@ def test_check_in_cadence(tmp_path: Path) -> None:
         "'1h30m', '30d'",
         f"{path}:2: incidents.check_in.SEV9: unknown key; did you mean 'SEV4'?",
     ]
+
+
+def test_keymap_clashes_and_ctrl_q_are_reported_with_their_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sretui.toml",
+        """user = "x"
+[keymap]
+"incidents.note" = "n"
+"incidents.pin" = "ctrl+q"
+"declare.submit" = "ctrl+d"
+""",
+    )
+    settings, problems = load_settings(tmp_path)
+    assert [str(p) for p in problems] == [
+        f"{path}:3: keymap.incidents.note: n is also bound to incidents.declare on the "
+        "incidents screen",
+        f"{path}:4: keymap.incidents.pin: ctrl+q is reserved for quit: pick another key",
+    ]
+    # Dialog bindings are ids like the others; the keymap is kept as written.
+    assert settings.keymap["declare.submit"] == "ctrl+d"
+
+
+def test_default_keys_do_not_clash() -> None:
+    from sretui.keys import keymap_clashes
+
+    assert keymap_clashes({}) == {}
+    assert keymap_clashes({"quit": "ctrl+q"}) == {}
+    assert keymap_clashes({"budgets.refresh": "2"}) == {
+        "budgets.refresh": ["2 is also bound to incidents on the budgets screen"]
+    }

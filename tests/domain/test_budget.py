@@ -116,9 +116,11 @@ def test_evaluate_healthy_service() -> None:
     assert report.burn_rates["6h"] == 0.4
     assert report.burn_rates["30d"] == 0.2
     assert report.burn_rates["5m"] == 0.0
-    # remaining 0.8 x 30 days / 0.4 = 60 days
-    assert report.time_to_exhaustion == timedelta(days=60)
-    assert report.exhaustion_at == NOW + timedelta(days=60)
+    # 0.4x on a rolling window: the budget settles at 60% and never empties (the straight
+    # line would say 0.8 x 30 days / 0.4 = 60 days)
+    assert report.time_to_exhaustion is None
+    assert report.exhaustion_at is None
+    assert report.exhaustion_text() == "not at this rate"
     assert report.firing == ()
     assert report.error is None
 
@@ -152,11 +154,69 @@ def test_evaluate_exhausted_and_no_data() -> None:
     assert report.budget_remaining == -0.5
     assert report.state is BudgetState.EXHAUSTED
     assert report.exhaustion_at is None
-    empty = {w: WindowReading(None, None) for w in windows_for(slo)}
-    report = evaluate(slo, empty, NOW)
+    idle = {w: WindowReading(None, 0.0) for w in windows_for(slo)}  # series, no requests
+    report = evaluate(slo, idle, NOW)
     assert report.state is BudgetState.NO_DATA
     assert report.budget_remaining is None
     assert all(v is None for v in report.burn_rates.values())
+
+
+def test_a_total_query_matching_no_series_is_a_configuration_error() -> None:
+    # A typo'd metric gives empty vectors everywhere: that is not an idle service.
+    slo = _slo()
+    empty = {w: WindowReading(None, None) for w in windows_for(slo)}
+    report = evaluate(slo, empty, NOW)
+    assert report.state is BudgetState.ERROR
+    assert report.error == ("no series match total_query over 30d: check its metric and labels")
+    assert [a.firing for a in report.alerts] == [None, None, None, None]
+    assert report.alerting is None
+
+
+def test_alerting_is_the_most_severe_firing_alert_beside_a_healthy_state() -> None:
+    # search-availability in the demo: the budget is fine, the last hour burns 20x.
+    slo = _slo(objective=99.5, window=7 * D)
+    five = timedelta(minutes=5)
+    ratios = {7 * D: 0.0005, H: 0.1, five: 0.1, 6 * H: 0.02, 30 * timedelta(minutes=1): 0.1}
+    readings = _readings(slo, ratios, rate=10.0)
+    report = evaluate(slo, readings, NOW)
+    assert report.budget_remaining == 0.9
+    assert report.state is BudgetState.HEALTHY
+    assert report.burn_rates["1h"] == 20.0
+    assert [a.firing for a in report.alerts] == [True, True, False, False]
+    assert report.alerting == "page"
+    ticket_only = _readings(slo, {7 * D: 0.0005, D: 0.01, 2 * H: 0.01}, rate=10.0)
+    assert evaluate(slo, ticket_only, NOW).alerting == "ticket"  # 2x over 1d and 2h > 1.4x
+    assert evaluate(slo, _readings(slo, {}), NOW).alerting is None
+
+
+def test_rolling_budget_burning_under_1x_never_empties() -> None:
+    slo = _slo()
+    report = evaluate(slo, _readings(slo, {30 * D: 0.0002, 6 * H: 0.0002}), NOW)
+    # 0.2x: the old straight line said 0.8 x 30 days / 0.2 = 120 days.
+    assert report.burn_rates["6h"] == 0.2
+    assert report.time_to_exhaustion is None
+    assert report.exhaustion_at is None
+    assert report.holds_at_this_rate is True
+    assert report.exhaustion_text() == "not at this rate"
+    # At 1x and above the line stands: 0.8 x 30 days / 2 = 12 days.
+    report = evaluate(slo, _readings(slo, {30 * D: 0.0002, 6 * H: 0.002}), NOW)
+    assert report.time_to_exhaustion == timedelta(days=12)
+    assert report.holds_at_this_rate is False
+    assert report.exhaustion_text() == "12 days"
+    assert time_to_exhaustion(0.8, 30 * D, 0.2, rolling=True) is None
+    assert time_to_exhaustion(0.8, 30 * D, 0.2) == timedelta(days=120)  # calendar windows
+
+
+def test_policy_needs_half_the_window_covered() -> None:
+    slo = _slo()
+    readings = _readings(slo, {30 * D: 0.0015})
+    report = evaluate(slo, readings, NOW, coverage=0.49)
+    assert report.state is BudgetState.EXHAUSTED
+    assert report.partial is True
+    assert report.policy_state is None
+    assert evaluate(slo, readings, NOW, coverage=0.5).policy_state is BudgetState.EXHAUSTED
+    assert evaluate(slo, readings, NOW, coverage=1.0).partial is False
+    assert evaluate(slo, readings, NOW).policy_state is BudgetState.EXHAUSTED
 
 
 def test_min_events_suppresses_alerts_on_low_traffic() -> None:
@@ -176,3 +236,6 @@ def test_failed_report_keeps_the_error() -> None:
     assert report.state is BudgetState.ERROR
     assert report.error == "bad_data: parse error at char 5"
     assert report.budget_remaining is None
+    # the alerts were not read: unknown, not "not firing"
+    assert [a.firing for a in report.alerts] == [None, None, None, None]
+    assert report.policy_state is None

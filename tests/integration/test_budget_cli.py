@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -55,6 +55,15 @@ window = "7d"
 [slo.sli]
 error_query = 'sum(rate(http_requests_total{service="ghost",code=~"5.."}[{{window}}]))'
 total_query = 'sum(rate(http_requests_total{service="ghost"}[{{window}}]))'
+
+[[slo]]
+name = "typo-in-errors"
+service = "checkout"
+objective = 99.9
+window = "7d"
+[slo.sli]
+error_query = 'sum(rate(http_request_total{service="checkout",code=~"5.."}[{{window}}]))'
+total_query = 'sum(rate(http_requests_total{service="checkout"}[{{window}}]))'
 """
 
 
@@ -172,8 +181,9 @@ def test_every_field_matches_the_hand_worked_numbers(
     assert [s["name"] for s in payload["slos"]] == [
         "broken-query",
         "ghost-service",
+        "typo-in-errors",
         "checkout-availability",
-    ]  # worst first: error, no data, healthy
+    ]  # worst first: errors (a query matching no series is one), then the paging SLO
 
     checkout = by_name["checkout-availability"]
     assert checkout["service"] == "checkout"
@@ -189,6 +199,7 @@ def test_every_field_matches_the_hand_worked_numbers(
     for window, seconds in WINDOWS.items():
         expected = shape.expected_ratio(at, seconds) / 0.002
         assert checkout["burn_rates"][window] == pytest.approx(expected, rel=1e-9), window
+    burn_6h_exact = shape.expected_ratio(at, WINDOWS["6h"]) / 0.002
     # And the story in round numbers (the grid moves the window edges by at most 5 minutes):
     ideal_burns = {
         "5m": 10.0,  # 0.2 / 10 = 2% errors; 0.02 / 0.002
@@ -203,18 +214,19 @@ def test_every_field_matches_the_hand_worked_numbers(
     assert set(checkout["burn_rates"]) == set(ideal_burns)
     for window, burn in ideal_burns.items():
         assert checkout["burn_rates"][window] == pytest.approx(burn, rel=5e-3), window
+    # Sloth's 7d table. 10x over 1h does not reach 13.44x; 6h burns 3.5x in round numbers and
+    # a little more on the sample grid (the window starts on the first sample inside it, so it
+    # holds slightly less of the quiet period); 1.06x over 1d and 0.52x over 3d are below the
+    # tickets. The old 7d derivation fired all four, tickets at 0.7x and 0.233x.
+    assert burn_6h_exact > 3.5
     assert checkout["alerts"] == [
-        {"severity": "page", "burn_rate": 3.36, "long": "1h", "short": "5m", "firing": True},
-        {"severity": "page", "burn_rate": 1.4, "long": "6h", "short": "30m", "firing": True},
-        {"severity": "ticket", "burn_rate": 0.7, "long": "1d", "short": "2h", "firing": True},
-        {
-            "severity": "ticket",
-            "burn_rate": pytest.approx(0.2333333333, rel=1e-9),
-            "long": "3d",
-            "short": "6h",
-            "firing": True,
-        },
+        {"severity": "page", "burn_rate": 13.44, "long": "1h", "short": "5m", "firing": False},
+        {"severity": "page", "burn_rate": 3.5, "long": "6h", "short": "30m", "firing": True},
+        {"severity": "ticket", "burn_rate": 1.4, "long": "1d", "short": "2h", "firing": False},
+        {"severity": "ticket", "burn_rate": 0.98, "long": "3d", "short": "6h", "firing": False},
     ]
+    assert checkout["alerting"] == "page"
+    assert checkout["coverage"] == 1.0  # eight days of data for a 7d window
     # remaining x 7 days / burn(6h), about 0.634 x 168 h / 3.5 = 30.4 h
     exhaustion = datetime.fromisoformat(checkout["exhaustion_at"])
     burn_6h = shape.expected_ratio(at, WINDOWS["6h"]) / 0.002
@@ -230,11 +242,26 @@ def test_every_field_matches_the_hand_worked_numbers(
     assert "bad_data" in broken["error"] and "parse error" in broken["error"]
     assert broken["budget_remaining"] is None and broken["exhaustion_at"] is None
 
+    assert [a["firing"] for a in broken["alerts"]] == [None, None, None, None]
+    assert broken["alerting"] is None and broken["coverage"] is None
+
+    # A label value that matches nothing is a configuration problem, not an idle service.
     ghost = by_name["ghost-service"]
-    assert ghost["state"] == "no_data"
+    assert ghost["state"] == "error"
+    assert ghost["error"] == "no series match total_query over 7d: check its metric and labels"
     assert ghost["error_ratio"] is None and ghost["budget_remaining"] is None
-    assert all(v is None for v in ghost["burn_rates"].values())
+    assert [a["firing"] for a in ghost["alerts"]] == [None, None, None, None]
+    assert ghost["alerting"] is None
+
+    # A typo in the error metric would read as "no errors" (100% left): it is an error too.
+    typo = by_name["typo-in-errors"]
+    assert typo["state"] == "error"
+    assert typo["error"] == (
+        "no series match error_query: no metric named 'http_request_total' over 7d: check its name"
+    )
+    assert typo["budget_remaining"] is None
     assert "broken-query" in result.stderr and "Traceback" not in result.stderr
+    assert "sretui: ghost-service: no series match total_query" in result.stderr
 
 
 def test_numbers_agree_with_prometheus_itself(
@@ -274,18 +301,19 @@ def test_fail_under_gates_and_table_output(config: Path, shaped_prometheus: Runn
         "1d",
         "3d",
         "STATE",
+        "ALERTING",
         "FIRING",
+        "DATA",
         "EMPTY",
         "IN",
     ]
     fields = lines[1].split()
     assert fields[:3] == ["checkout", "checkout-availability", "99.8%"]
-    assert fields[8] == "healthy"
+    assert fields[8:13] == ["healthy", "PAGE", "page", "3.5x", "100%"]
     shown = [float(f.rstrip("%x")) for f in fields[3:8]]
     # left 63.4%, burns 10x / 3.5x / 1.06x / 0.52x, within the sample-grid shift
     assert shown == pytest.approx([63.4, 10.0, 3.5, 1.06, 0.52], rel=5e-3, abs=0.011)
-    assert "page 3.36x +3" in lines[1]
-    assert "1 day 6 hours" in lines[1]  # 30.43 hours
+    assert lines[1].endswith("page 3.5x  100%  1 day 6 hours")  # 30.43 hours at 3.5x
     gated = _budget(
         config, shaped_prometheus.url, "--slo", "checkout-availability", "--fail-under", "70"
     )
@@ -318,3 +346,108 @@ def test_rules_pass_promtool(config: Path, tmp_path: Path) -> None:
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "SUCCESS: 72 rules found" in check.stdout
+
+
+SHORT_HISTORY = 7200  # two hours of samples, 60 s apart, ending at the fixture's "now"
+
+SHORT_SLOS = """
+[[slo]]
+name = "day"
+service = "checkout"
+objective = 99.9
+window = "1d"
+[slo.sli]
+error_query = 'sum(rate(http_requests_total{service="checkout",code=~"5.."}[{{window}}]))'
+total_query = 'sum(rate(http_requests_total{service="checkout"}[{{window}}]))'
+
+[[slo]]
+name = "month"
+service = "checkout"
+objective = 99.9
+window = "30d"
+[slo.sli]
+error_query = 'sum(rate(http_requests_total{service="checkout",code=~"5.."}[{{window}}]))'
+total_query = 'sum(rate(http_requests_total{service="checkout"}[{{window}}]))'
+"""
+
+
+@pytest.fixture(scope="module")
+def short_prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A Prometheus that has only been up for two hours: counters that were already running
+    (at 50,000 and 100,000) when it first scraped them."""
+    end = float(int(time.time()))
+    start = end - SHORT_HISTORY
+    history = openmetrics_counters(
+        {
+            'http_requests_total{service="checkout",code="500"}': lambda t: (
+                50_000 + 0.01 * (t - start)
+            ),
+            'http_requests_total{service="checkout",code="200"}': lambda t: (
+                100_000 + 9.99 * (t - start)
+            ),
+        },
+        start=start,
+        end=end,
+        times=range(int(start), int(end) + 1, 60),
+    )
+    server = start_prometheus(tmp_path_factory.mktemp("short"), backfill_openmetrics=history)
+    server.history_end = end  # type: ignore[attr-defined]
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def test_coverage_of_a_short_history_is_measured_exactly(
+    short_prometheus: RunningServer,
+) -> None:
+    from sretui.config.settings import Endpoint
+    from sretui.domain.slo import SLI, SLO, BudgetState, default_alerts
+    from sretui.services.budgets import BudgetService
+    from sretui.sources.prometheus import PrometheusSource
+
+    end = short_prometheus.history_end  # type: ignore[attr-defined]
+    sli = SLI(
+        'sum(rate(http_requests_total{service="checkout",code=~"5.."}[{{window}}]))',
+        'sum(rate(http_requests_total{service="checkout"}[{{window}}]))',
+    )
+    day = timedelta(days=1)
+    slos = [
+        SLO("day", "checkout", 99.9, day, sli, alerts=default_alerts(day)),
+        SLO("month", "checkout", 99.9, 30 * day, sli, alerts=default_alerts(30 * day)),
+    ]
+    source = PrometheusSource(Endpoint(url=short_prometheus.url, timeout=10.0))
+    at = datetime.fromtimestamp(end, tz=UTC)
+    try:
+        day_report, month_report = await BudgetService(source, slos, clock=lambda: at).refresh()
+    finally:
+        await source.aclose()
+    # The first minute with a 5m rate is 119 minutes before the end (two samples are needed).
+    assert day_report.coverage == 119 * 60 / 86400
+    assert month_report.coverage == 119 * 60 / (30 * 86400)
+    for report in (day_report, month_report):
+        assert report.partial is True
+        assert report.state is not BudgetState.ERROR
+        assert report.policy_state is None  # under half the window: no policy drawn
+
+
+def test_budget_json_reports_coverage_on_a_short_history(
+    tmp_path: Path, short_prometheus: RunningServer
+) -> None:
+    write(tmp_path / "slos.toml", SHORT_SLOS)
+    result = _budget(tmp_path, short_prometheus.url, "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    by_name = {s["name"]: s for s in payload["slos"]}
+    late = datetime.fromisoformat(payload["generated_at"]).timestamp()
+    end = short_prometheus.history_end  # type: ignore[attr-defined]
+    # Measured at the command's own "now", a few seconds after the history ends: the data
+    # began about 119 minutes before the end, found to the minute.
+    for name, window in (("day", 86400), ("month", 30 * 86400)):
+        covered = by_name[name]["coverage"] * window
+        assert 118 * 60 <= covered - (late - end) <= 120 * 60, name
+    table = _budget(tmp_path, short_prometheus.url)
+    assert table.returncode == 0, table.stderr
+    rows = {line.split()[1]: line for line in table.stdout.splitlines()[1:]}
+    assert re.search(r"  8%  ", rows["day"]), rows["day"]  # DATA: 119 minutes of 1 day
+    assert re.search(r"  0\.28%  ", rows["month"]), rows["month"]

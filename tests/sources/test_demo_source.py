@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from sretui.config.definitions import load_definitions
+from sretui.services.workspace import examples_dir
 from sretui.sources.base import BackendUnavailable, MetricsSource, QueryError, Sample
 from sretui.sources.demo import DemoSource
 
@@ -118,6 +120,28 @@ async def test_a_scalar_answer_is_one_unlabelled_sample(source):
     result = await source.query("1 + 2 * 3")
     assert result.samples == (Sample({}, 7.0),)
     assert (await source.query("vector(0) / 0")).value is None  # NaN only: no data
+
+
+async def test_every_query_of_the_bundled_examples_is_answered(source):
+    defs = load_definitions(examples_dir())
+    queries = [c.query for plan in defs.gamedays for c in (*plan.steady_state, *plan.abort)]
+    for slo in defs.slos:
+        for alert in slo.alerts:
+            for window in (alert.long, alert.short):
+                queries.extend(slo.sli.render(window))
+        queries.extend(slo.sli.render(slo.window))
+    assert len(queries) == 2 + 6 * (4 * 2 + 1) * 2
+    for expr in queries:
+        result = await source.query(expr)
+        assert len(result.samples) == 1, expr
+        assert result.value is not None and math.isfinite(result.value) and result.value >= 0
+
+
+async def test_a_syntax_error_is_bad_data_with_the_parsers_message(source):
+    with pytest.raises(QueryError) as caught:
+        await source.query('sum(rate(http_requests_total{service="search"}[5m])')
+    assert caught.value.error_type == "bad_data"
+    assert str(caught.value) == "parse error: unclosed left parenthesis"
 
 
 async def test_bad_queries_raise_bad_data_with_the_position(source):
@@ -297,6 +321,17 @@ def test_the_demo_backend_imports_neither_textual_nor_httpx():
     code = (
         "import sys, sretui.sources.demo; "
         "print(sorted(m for m in ('textual', 'httpx') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_creating_the_demo_source_leaves_the_query_evaluator_for_the_first_query():
+    # The app creates its source while it draws the first frame: keep that cheap.
+    code = (
+        "import sys; from sretui.sources.demo import DemoSource; DemoSource(); "
+        "print(sorted(m for m in ('promql_parser', 'sretui.sources.promql_subset') "
+        "if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

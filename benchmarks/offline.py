@@ -1,0 +1,95 @@
+"""Offline commands against the floor any Python CLI of this kind pays.
+
+Times `sretui incident list`, `sretui check` and `sretui toil --help` (the installed console
+script, bundled example definitions, a data dir holding ten incidents) against
+`python -c "import tomllib, platformdirs, json, argparse"`, with a warm bytecode cache and with
+PYTHONDONTWRITEBYTECODE=1 and an empty PYTHONPYCACHEPREFIX, in interleaved runs. Each run is a
+fresh process whose output goes to /dev/null; the clock stops when it exits. Prints the medians
+and each command's ratio to the floor. Goal: ratio <= 1.3.
+
+    .venv/bin/python benchmarks/offline.py [--runs 9]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import (
+    MODES,
+    PYTHON,
+    ROOT,
+    SRETUI,
+    Mode,
+    interleaved,
+    median_ms,
+    ratio_line,
+    spread_ms,
+)
+
+INCIDENTS = 10
+FLOOR = "python -c 'import tomllib, platformdirs, json, argparse'"
+
+
+def run_once(argv: list[str], mode: Mode) -> float:
+    with mode.environment() as env:
+        started = time.perf_counter()
+        done = subprocess.run(
+            argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=False
+        )
+        elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {done.returncode}: {done.stderr[-400:]!r}")
+    return elapsed
+
+
+def seed_incidents(common: list[str]) -> None:
+    for index in range(INCIDENTS):
+        subprocess.run(
+            [
+                *(SRETUI, "incident", "new", *common, "--title", f"Checkout 5xx spike {index}"),
+                *("--broken", "degraded", "--users", "some", "--service", "checkout"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9, help="runs of each, per mode")
+    args = parser.parse_args()
+    if not Path(SRETUI).exists():
+        sys.exit(f"{SRETUI} is missing: run `make demo` or pip install -e . first")
+    with tempfile.TemporaryDirectory(prefix="sretui-bench-") as data_dir:
+        common = ["--config-dir", str(ROOT / "sretui" / "examples"), "--data-dir", data_dir]
+        seed_incidents(common)
+        commands = {
+            FLOOR: [PYTHON, "-c", "import tomllib, platformdirs, json, argparse"],
+            "incident list": [SRETUI, "incident", "list", *common],
+            "check": [SRETUI, "check", *common],
+            "toil --help": [SRETUI, "toil", "--help"],
+        }
+        print(f"started {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, {args.runs} runs each per mode")
+        for mode in MODES:
+            for argv in commands.values():  # fill the file cache (and the bytecode cache)
+                run_once(argv, mode)
+            times = interleaved(
+                list(commands), args.runs, lambda name, mode=mode: run_once(commands[name], mode)
+            )
+            for name in commands:
+                label = "floor" if name == FLOOR else f"sretui {name}"
+                print(
+                    f"offline {mode.name} {label}: median {median_ms(times[name])}"
+                    f" (range {spread_ms(times[name])})"
+                )
+            for name in list(commands)[1:]:
+                ratio_line(f"offline {mode.name} {name} ratio", times[name], times[FLOOR])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Waiting for the incidents screens' workers in Pilot tests, instead of sleeping."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.pilot import Pilot
+from textual.screen import ModalScreen
+
+# Workers that wait on an open dialog: never waited for while a dialog is up.
+DIALOG_GROUPS = {"incident-form", "incident-text", "declare-cancel", "silences-expire"}
+
+
+async def settle(pilot: Pilot[object]) -> None:
+    """Wait until the reads and appends the last keys started are done and shown."""
+    app = pilot.app
+    for _ in range(50):
+        await pilot.pause()
+        dialog = isinstance(app.screen, ModalScreen)
+        busy = [
+            w
+            for w in app.workers
+            if not w.is_finished and not (dialog and w.group in DIALOG_GROUPS)
+        ]
+        if not busy:
+            await pilot.pause()
+            return
+        await asyncio.wait_for(app.workers.wait_for_complete(busy), 10)
+    raise AssertionError("workers never settled")
+
+
+async def press(pilot: Pilot[object], *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)
