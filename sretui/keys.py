@@ -24,14 +24,16 @@ class KeySpec:
 
 
 # The app-wide bindings. Screen bindings add their own specs to SCREEN_KEYS when areas land.
+# The area keys stay out of the footer: at 80 columns they pushed out the screen's own keys and
+# ? and quit. The overview's panels, ? and ctrl+p all name them.
 APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("overview", "0", "app.switch_area('overview')", "Overview", show=False),
-    KeySpec("budgets", "1", "app.switch_area('budgets')", "Budgets"),
-    KeySpec("incidents", "2", "app.switch_area('incidents')", "Incidents"),
-    KeySpec("runbooks", "3", "app.switch_area('runbooks')", "Runbooks"),
-    KeySpec("handoff", "4", "app.switch_area('handoff')", "Handoff"),
-    KeySpec("toil", "5", "app.switch_area('toil')", "Toil"),
-    KeySpec("gameday", "6", "app.switch_area('gameday')", "Game day", key_display="6"),
+    KeySpec("budgets", "1", "app.switch_area('budgets')", "Budgets", show=False),
+    KeySpec("incidents", "2", "app.switch_area('incidents')", "Incidents", show=False),
+    KeySpec("runbooks", "3", "app.switch_area('runbooks')", "Runbooks", show=False),
+    KeySpec("handoff", "4", "app.switch_area('handoff')", "Handoff", show=False),
+    KeySpec("toil", "5", "app.switch_area('toil')", "Toil", show=False),
+    KeySpec("gameday", "6", "app.switch_area('gameday')", "Game day", show=False),
     KeySpec("help", "question_mark", "app.help", "Help", key_display="?"),
     KeySpec("command_palette", "ctrl+p", "app.command_palette", "Commands", show=False),
     KeySpec("quit", "ctrl+q", "app.quit", "Quit", key_display="^q"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app.pilot_helpers import pressing
 from conftest import FIXED_NOW
 
 from sretui.app import make_app
@@ -26,7 +27,9 @@ def test_overview(snap_compare, snapshot_dirs, size) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_help(snap_compare, snapshot_dirs, size) -> None:
-    assert snap_compare(_app(snapshot_dirs), press=["question_mark"], terminal_size=size)
+    assert snap_compare(
+        _app(snapshot_dirs), run_before=pressing("question_mark"), terminal_size=size
+    )
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -38,7 +41,7 @@ def test_overview_with_problems(snap_compare, snapshot_dirs, size) -> None:
 
 
 def test_area_not_built(snap_compare, snapshot_dirs) -> None:
-    assert snap_compare(_app(snapshot_dirs), press=["5"], terminal_size=(80, 24))
+    assert snap_compare(_app(snapshot_dirs), run_before=pressing("5"), terminal_size=(80, 24))
 
 
 def _demo_app(dirs: tuple[Path, Path]):
@@ -63,7 +66,7 @@ async def _refreshed(pilot) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_budgets(snap_compare, snapshot_dirs, size) -> None:
     assert snap_compare(
-        _demo_app(snapshot_dirs), press=["1"], run_before=_refreshed, terminal_size=size
+        _demo_app(snapshot_dirs), run_before=pressing("1", then=_refreshed), terminal_size=size
     )
 
 
@@ -92,7 +95,7 @@ def test_budgets_no_color(snap_compare, snapshot_dirs, monkeypatch) -> None:
     """With NO_COLOR the state still reads: words (CRITICAL, WARNING, healthy), not colours."""
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(
-        _demo_app(snapshot_dirs), press=["1"], run_before=_refreshed, terminal_size=(80, 24)
+        _demo_app(snapshot_dirs), run_before=pressing("1", then=_refreshed), terminal_size=(80, 24)
     )
 
 
@@ -119,7 +122,7 @@ def test_budgets_backend_down(snap_compare, snapshot_dirs) -> None:
         await pilot.app.refresh_now("health").wait()
         await pilot.pause()
 
-    assert snap_compare(app, press=["1"], run_before=go_down, terminal_size=(80, 24))
+    assert snap_compare(app, run_before=pressing("1", then=go_down), terminal_size=(80, 24))
 
 
 def _incident_app(dirs: tuple[Path, Path]):
@@ -150,20 +153,6 @@ def _incident_app(dirs: tuple[Path, Path]):
     at[0] = FIXED_NOW - timedelta(hours=2)
     service.declare("Search results slow", severity="SEV3", rng=rng)
     return make_app(config_dir=str(config), data_dir=str(data), clock=lambda: FIXED_NOW, live=False)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_incidents(snap_compare, snapshot_dirs, size) -> None:
-    assert snap_compare(_incident_app(snapshot_dirs), press=["2"], terminal_size=size)
-
-
-def test_declare_form(snap_compare, snapshot_dirs) -> None:
-    press = ["2", "n", *"Checkout is down", "tab", "enter", "down", "enter"]
-    assert snap_compare(_app(snapshot_dirs), press=press, terminal_size=(80, 24))
-
-
-def test_incident_drafts(snap_compare, snapshot_dirs) -> None:
-    assert snap_compare(_incident_app(snapshot_dirs), press=["2", "u"], terminal_size=(80, 24))
 
 
 def test_overview_with_incidents(snap_compare, snapshot_dirs) -> None:

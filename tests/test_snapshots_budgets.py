@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app.pilot_helpers import pressing
 from conftest import FIXED_NOW
 
 from sretui.app import make_app
@@ -38,7 +39,7 @@ async def _refreshed(pilot) -> None:
 def test_budgets_page_beside_state(snap_compare, snapshot_dirs, size) -> None:
     """search-availability first with "healthy PAGE"; only the columns that fit."""
     assert snap_compare(
-        _demo_app(snapshot_dirs), press=["1"], run_before=_refreshed, terminal_size=size
+        _demo_app(snapshot_dirs), run_before=pressing("1", then=_refreshed), terminal_size=size
     )
 
 
@@ -65,5 +66,5 @@ def test_overview_budgets_panel(snap_compare, snapshot_dirs, size) -> None:
 def test_budgets_no_color_still_says_page(snap_compare, snapshot_dirs, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(
-        _demo_app(snapshot_dirs), press=["1"], run_before=_refreshed, terminal_size=(80, 24)
+        _demo_app(snapshot_dirs), run_before=pressing("1", then=_refreshed), terminal_size=(80, 24)
     )

@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from app.pilot_helpers import settle
+from app.pilot_helpers import pressing
 from conftest import FIXED_NOW
 
 from sretui.app import make_app
@@ -46,32 +46,23 @@ def _incident_app(dirs: tuple[Path, Path]):
     return make_app(config_dir=str(config), data_dir=str(data), clock=lambda: FIXED_NOW, live=False)
 
 
-def _pressing(*keys: str):
-    async def run_before(pilot) -> None:
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run_before
-
-
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_incidents(snap_compare, snapshot_dirs, size) -> None:
     app = _incident_app(snapshot_dirs)
-    assert snap_compare(app, run_before=_pressing("2"), terminal_size=size)
+    assert snap_compare(app, run_before=pressing("2"), terminal_size=size)
 
 
 def test_declare_form_answered_with_letters(snap_compare, snapshot_dirs) -> None:
     keys = ("2", "n", *"Checkout is down", "tab", "c", "tab", "m")
     app = _incident_app(snapshot_dirs)
-    assert snap_compare(app, run_before=_pressing(*keys), terminal_size=(80, 24))
+    assert snap_compare(app, run_before=pressing(*keys), terminal_size=(80, 24))
 
 
 def test_status_starts_on_the_next_state(snap_compare, snapshot_dirs) -> None:
     app = _incident_app(snapshot_dirs)
-    assert snap_compare(app, run_before=_pressing("2", "s"), terminal_size=(80, 24))
+    assert snap_compare(app, run_before=pressing("2", "s"), terminal_size=(80, 24))
 
 
 def test_incident_drafts(snap_compare, snapshot_dirs) -> None:
     app = _incident_app(snapshot_dirs)
-    assert snap_compare(app, run_before=_pressing("2", "u"), terminal_size=(80, 24))
+    assert snap_compare(app, run_before=pressing("2", "u"), terminal_size=(80, 24))

@@ -14,7 +14,11 @@ from sretui import __version__
 from sretui.cli.common import CliError, add_common, open_cli_workspace
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(
+    argv: Sequence[str] | None = None, *, full: bool = False
+) -> argparse.ArgumentParser:
+    """The parser for `argv` (every subcommand listed; the heavy ones built only when used),
+    or for everything with `full`."""
     parser = argparse.ArgumentParser(
         prog="sretui",
         description="A terminal console for on-call engineers. Without a command, opens the app.",
@@ -63,9 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_common(rules)
 
-    from sretui.cli.incident import add_parser as add_incident_parser
+    if full or "incident" in (argv or ()):
+        from sretui.cli.incident import add_parser as add_incident_parser
 
-    add_incident_parser(sub, add_common)
+        add_incident_parser(sub, add_common)
+    else:
+        # The incident parser names the domain's enums: only build it for `incident`, so
+        # `check`, `toil --help` and the app never import the incident domain to start.
+        area = sub.add_parser("incident", help=AREA_COMMANDS["incident"], add_help=False)
+        add_common(area)
 
     for name, summary in AREA_COMMANDS.items():
         if name in ("budget", "incident"):
@@ -143,7 +153,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     for name, default in (
         ("config_dir", None),

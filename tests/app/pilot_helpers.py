@@ -1,8 +1,10 @@
-"""Waiting for the incidents screens' workers in Pilot tests, instead of sleeping."""
+"""Waiting for the app's workers in Pilot and snapshot tests, instead of sleeping."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
@@ -32,3 +34,18 @@ async def settle(pilot: Pilot[object]) -> None:
 async def press(pilot: Pilot[object], *keys: str) -> None:
     await pilot.press(*keys)
     await settle(pilot)
+
+
+def pressing(*keys: str, then: Callable[[Any], Awaitable[None]] | None = None) -> Any:
+    """A `run_before` for snap_compare: each key pressed and its work waited for, then `then`."""
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        if then is not None:
+            await then(pilot)
+            await settle(pilot)
+
+    return run_before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -320,14 +319,9 @@ async def test_a_manual_refresh_never_starts_a_second_loop(data_dir: Path) -> No
             await app.workers.wait_for_complete()
 
         # Textual's own list of pending timers: one per refresh loop, however often r was hit.
-        def name(timer: object) -> str:
-            callback = timer._callback  # type: ignore[attr-defined]
-            target = callback.args[0] if isinstance(callback, functools.partial) else callback
-            return getattr(target, "__name__", "")
-
-        pending = [name(t) for t in app._timers if not t._task or not t._task.done()]
-        assert pending.count("refresh_budgets") == 1
-        assert pending.count("check_health") == 1
+        pending = [t.name for t in app._timers if not t._task or not t._task.done()]
+        assert pending.count("budgets-loop") == 1
+        assert pending.count("health-loop") == 1
 
 
 class ShortHistorySource:
