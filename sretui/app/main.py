@@ -88,15 +88,8 @@ class SreApp(SreAppBase, inherit_bindings=False):
         for signum in (signal.SIGHUP, signal.SIGTERM):
             loop.add_signal_handler(signum, self.exit)
         self.set_interval(1.0, lambda: self.clock_signal.publish(self.runtime.now()), name="clock")
-        wanted = {
-            "state": True,  # takes stock now, so every later change is reported
-            "health": self.runtime.has_metrics,
-            "budgets": self.runtime.has_metrics and bool(self.runtime.workspace.definitions.slos),
-            "alerts": self.runtime.has_alertmanager,
-        }
-        for name, on in wanted.items():
-            if on:
-                self.call_after_refresh(self.loops[name].run)
+        for name in self.runtime.loops_wanted():
+            self.call_after_refresh(self.loops[name].run)
 
     def refresh_now(self, loop: str) -> Worker[None]:
         return self.loops[loop].run()

@@ -59,6 +59,7 @@ class Runtime:
         alertmanager: AlertClient | _Unset | None = UNSET,
     ) -> None:
         self.workspace = workspace
+        workspace.definitions  # noqa: B018 - read now, not on the event loop as screens mount
         self.now: Callable[[], datetime] = clock or utc_now
         self._metrics_given = metrics
         self._alertmanager_given = alertmanager
@@ -85,6 +86,18 @@ class Runtime:
         if isinstance(self._alertmanager_given, _Unset):
             return self.workspace.has_alertmanager
         return self._alertmanager_given is not None
+
+    def loops_wanted(self) -> list[str]:
+        """The refresh loops this session needs: `state` always (its first round takes stock,
+        so every later change on disk is reported), the others when there is something to read."""
+        wanted = ["state"]
+        if self.has_metrics:
+            wanted.append("health")
+            if self.workspace.definitions.slos:
+                wanted.append("budgets")
+        if self.has_alertmanager:
+            wanted.append("alerts")
+        return wanted
 
     @property
     def on_call_label(self) -> str:

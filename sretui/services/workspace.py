@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sretui.config.definitions import Definitions, load_definitions
 from sretui.config.paths import resolve_config_dir, resolve_data_dir
 from sretui.config.problems import Problem
 from sretui.config.settings import Endpoint, Settings
 from sretui.config.settings_loader import load_settings
 
 if TYPE_CHECKING:
+    from sretui.config.definitions import Definitions
     from sretui.domain.budget import BudgetReport
     from sretui.domain.incident import Severity
     from sretui.sources.alertmanager import AlertmanagerSource
@@ -49,10 +49,20 @@ class Workspace:
     config_dir: Path
     data_dir: Path
     settings: Settings
-    definitions: Definitions
     settings_problems: list[Problem] = field(default_factory=list)
     demo: bool = False
     _store: Store | None = None
+    _definitions: Definitions | None = None
+
+    @property
+    def definitions(self) -> Definitions:
+        """SLOs, runbooks and game-day plans, read and checked on first use: commands that need
+        none of them (`incident ...`) never pay for reading and parsing every file."""
+        if self._definitions is None:
+            from sretui.config.definitions import load_definitions
+
+            self._definitions = load_definitions(self.config_dir)
+        return self._definitions
 
     @property
     def problems(self) -> list[Problem]:
@@ -168,12 +178,10 @@ def open_workspace(
         seed_demo(data_path, settings.user)  # one open incident, so every key has a target
     else:
         data_path = resolve_data_dir(data_dir, settings.data_dir, env)
-    definitions = load_definitions(config_path)
     return Workspace(
         config_dir=config_path,
         data_dir=data_path,
         settings=settings,
-        definitions=definitions,
         settings_problems=settings_problems,
         demo=demo and prometheus_url is None,
     )
