@@ -35,8 +35,10 @@ APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("toil", "5", "app.switch_area('toil')", "Toil", show=False),
     KeySpec("gameday", "6", "app.switch_area('gameday')", "Game day", show=False),
     KeySpec("help", "question_mark", "app.help", "Help", key_display="?"),
-    KeySpec("command_palette", "ctrl+p", "app.command_palette", "Commands", show=False),
-    KeySpec("quit", "ctrl+q", "app.quit", "Quit", key_display="^q"),
+    KeySpec(
+        "command_palette", "ctrl+p", "app.command_palette", "Commands", show=False, priority=True
+    ),
+    KeySpec("quit", "ctrl+q", "app.quit", "Quit", key_display="^q", priority=True),
 )
 
 # Screen-level bindings, by screen; each area adds its own as it is built.
@@ -110,8 +112,8 @@ _KEY_NAMES = {
 }
 
 
-def screen_bindings(screen: str) -> list[BindingType]:
-    """Textual bindings for a screen's specs (imported lazily: this module stays light)."""
+def bindings(specs: tuple[KeySpec, ...]) -> list[BindingType]:
+    """Textual bindings for specs (Textual imported lazily: this module stays light)."""
     from textual.binding import Binding
 
     return [
@@ -124,8 +126,12 @@ def screen_bindings(screen: str) -> list[BindingType]:
             key_display=s.key_display,
             priority=s.priority,
         )
-        for s in SCREEN_KEYS[screen]
+        for s in specs
     ]
+
+
+def screen_bindings(screen: str) -> list[BindingType]:
+    return bindings(SCREEN_KEYS[screen])
 
 
 def all_binding_ids() -> set[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from app.pilot_helpers import pressing
 from conftest import FIXED_NOW
+from snapshot_apps import demo_app, incident_app, refreshed
 
 from sretui.app import make_app
 
@@ -44,36 +45,10 @@ def test_area_not_built(snap_compare, snapshot_dirs) -> None:
     assert snap_compare(_app(snapshot_dirs), run_before=pressing("5"), terminal_size=(80, 24))
 
 
-def _demo_app(dirs: tuple[Path, Path]):
-    from sretui.sources.demo import DemoSource
-
-    app = make_app(
-        demo=True,
-        data_dir=str(dirs[1]),
-        clock=lambda: FIXED_NOW,
-        live=False,
-        metrics=DemoSource(seed=7, clock=lambda: FIXED_NOW),
-    )
-    return app
-
-
-async def _refreshed(pilot) -> None:
-    await pilot.app.refresh_now("budgets").wait()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_budgets(snap_compare, snapshot_dirs, size) -> None:
-    assert snap_compare(
-        _demo_app(snapshot_dirs), run_before=pressing("1", then=_refreshed), terminal_size=size
-    )
-
-
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_budget_detail(snap_compare, snapshot_dirs, size) -> None:
     async def open_search(pilot) -> None:
-        await _refreshed(pilot)
+        await refreshed(pilot)
         await pilot.press("1")
         await pilot.pause()
         table = pilot.app.screen.query_one("#budgets-table")
@@ -84,19 +59,7 @@ def test_budget_detail(snap_compare, snapshot_dirs, size) -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
-    assert snap_compare(_demo_app(snapshot_dirs), run_before=open_search, terminal_size=size)
-
-
-def test_overview_with_budgets(snap_compare, snapshot_dirs) -> None:
-    assert snap_compare(_demo_app(snapshot_dirs), run_before=_refreshed, terminal_size=(120, 40))
-
-
-def test_budgets_no_color(snap_compare, snapshot_dirs, monkeypatch) -> None:
-    """With NO_COLOR the state still reads: words (CRITICAL, WARNING, healthy), not colours."""
-    monkeypatch.setenv("NO_COLOR", "1")
-    assert snap_compare(
-        _demo_app(snapshot_dirs), run_before=pressing("1", then=_refreshed), terminal_size=(80, 24)
-    )
+    assert snap_compare(demo_app(snapshot_dirs), run_before=open_search, terminal_size=size)
 
 
 def test_budgets_backend_down(snap_compare, snapshot_dirs) -> None:
@@ -116,43 +79,13 @@ def test_budgets_backend_down(snap_compare, snapshot_dirs) -> None:
     )
 
     async def go_down(pilot) -> None:
-        await _refreshed(pilot)
+        await refreshed(pilot)
         now[0] = FIXED_NOW + timedelta(minutes=4)
-        await _refreshed(pilot)
+        await refreshed(pilot)
         await pilot.app.refresh_now("health").wait()
         await pilot.pause()
 
     assert snap_compare(app, run_before=pressing("1", then=go_down), terminal_size=(80, 24))
-
-
-def _incident_app(dirs: tuple[Path, Path]):
-    """Two incidents with fixed ids and times (seeded rng, pinned clock)."""
-    import random
-    from datetime import timedelta
-
-    from sretui.domain.incident import add_note, assign_role, classify, pin
-    from sretui.services.incidents import IncidentService
-    from sretui.store import Store
-
-    config, data = dirs
-    rng = random.Random(7)
-    at = [FIXED_NOW - timedelta(minutes=25)]
-    service = IncidentService(Store(data), "ada", clock=lambda: at[0])
-    first = service.declare(
-        "Checkout is down",
-        services=["checkout", "payments"],
-        classification=classify("core", "many"),
-        rng=rng,
-    )
-    at[0] += timedelta(minutes=3)
-    service.apply(first.id, assign_role, "comms", "grace", rng=rng)
-    at[0] += timedelta(minutes=4)
-    service.apply(first.id, add_note, "Rolled back deploy 1234; errors falling", rng=rng)
-    note = service.load(first.id).incident.timeline[-1]
-    service.apply(first.id, pin, note.id, rng=rng)
-    at[0] = FIXED_NOW - timedelta(hours=2)
-    service.declare("Search results slow", severity="SEV3", rng=rng)
-    return make_app(config_dir=str(config), data_dir=str(data), clock=lambda: FIXED_NOW, live=False)
 
 
 def test_overview_with_incidents(snap_compare, snapshot_dirs) -> None:
@@ -160,4 +93,4 @@ def test_overview_with_incidents(snap_compare, snapshot_dirs) -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
-    assert snap_compare(_incident_app(snapshot_dirs), run_before=loaded, terminal_size=(80, 24))
+    assert snap_compare(incident_app(snapshot_dirs), run_before=loaded, terminal_size=(80, 24))

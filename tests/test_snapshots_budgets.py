@@ -5,41 +5,18 @@ Update after a deliberate change with `--snapshot-update`, after looking at the 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from app.pilot_helpers import pressing
-from conftest import FIXED_NOW
-
-from sretui.app import make_app
+from snapshot_apps import demo_app, refreshed
 
 SIZES = [(80, 24), (120, 40)]
-
-
-def _demo_app(dirs: tuple[Path, Path]):
-    from sretui.sources.demo import DemoSource
-
-    app = make_app(
-        demo=True,
-        data_dir=str(dirs[1]),
-        clock=lambda: FIXED_NOW,
-        live=False,
-        metrics=DemoSource(seed=7, clock=lambda: FIXED_NOW),
-    )
-    return app
-
-
-async def _refreshed(pilot) -> None:
-    await pilot.app.refresh_now("budgets").wait()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_budgets_page_beside_state(snap_compare, snapshot_dirs, size) -> None:
     """search-availability first with "healthy PAGE"; only the columns that fit."""
     assert snap_compare(
-        _demo_app(snapshot_dirs), run_before=pressing("1", then=_refreshed), terminal_size=size
+        demo_app(snapshot_dirs), run_before=pressing("1", then=refreshed), terminal_size=size
     )
 
 
@@ -48,23 +25,23 @@ def test_budget_detail_paging(snap_compare, snapshot_dirs, size) -> None:
     """The paging sentence, the built-in policy marked as such, "Paging now"."""
 
     async def open_search(pilot) -> None:
-        await _refreshed(pilot)
+        await refreshed(pilot)
         pilot.app.open_budget("search-availability")
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
-    assert snap_compare(_demo_app(snapshot_dirs), run_before=open_search, terminal_size=size)
+    assert snap_compare(demo_app(snapshot_dirs), run_before=open_search, terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_overview_budgets_panel(snap_compare, snapshot_dirs, size) -> None:
     """The worst SLOs with state and alert level in words."""
-    assert snap_compare(_demo_app(snapshot_dirs), run_before=_refreshed, terminal_size=size)
+    assert snap_compare(demo_app(snapshot_dirs), run_before=refreshed, terminal_size=size)
 
 
 def test_budgets_no_color_still_says_page(snap_compare, snapshot_dirs, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(
-        _demo_app(snapshot_dirs), run_before=pressing("1", then=_refreshed), terminal_size=(80, 24)
+        demo_app(snapshot_dirs), run_before=pressing("1", then=refreshed), terminal_size=(80, 24)
     )

@@ -18,7 +18,7 @@ from textual.worker import Worker
 
 from sretui.app.loops import RefreshLoop, runtime_loops
 from sretui.areas import AREAS, AREAS_BY_ID
-from sretui.keys import APP_KEYS, keymap_warnings
+from sretui.keys import APP_KEYS, bindings, keymap_warnings
 from sretui.screens.base import SreAppBase
 from sretui.services.runtime import UNSET, Runtime
 from sretui.services.workspace import open_workspace
@@ -40,19 +40,7 @@ def _area_screen(area_id: str) -> Callable[[], Screen[None]]:
 
 
 def _app_bindings() -> list[BindingType]:
-    bindings: list[BindingType] = [
-        Binding(
-            spec.key,
-            spec.action,
-            spec.description,
-            show=spec.show,
-            id=spec.id,
-            key_display=spec.key_display,
-            priority=spec.id in ("quit", "command_palette"),
-        )
-        for spec in APP_KEYS
-    ]
-    return [*bindings, Binding("ctrl+c", "help_quit", show=False, system=True)]
+    return [*bindings(APP_KEYS), Binding("ctrl+c", "help_quit", show=False, system=True)]
 
 
 class SreApp(SreAppBase, inherit_bindings=False):
