@@ -86,3 +86,15 @@ def test_closing_the_terminal_removes_the_demo_data_dir(tmp_path: Path) -> None:
             proc.kill()
         os.close(leader)
     assert list(temp.iterdir()) == []
+
+
+async def test_a_keymap_clash_is_said_when_the_app_starts(tmp_path: Path) -> None:
+    from conftest import write
+
+    config = tmp_path / "config"
+    write(config / "sretui.toml", '[keymap]\nbudgets = "2"\n')  # 2 is incidents already
+    app = make_app(config_dir=str(config), data_dir=str(tmp_path / "data"), live=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert any(line.startswith("[keymap] budgets:") for line in said), said
