@@ -8,7 +8,6 @@ so `sretui check` can list them in one go.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -282,6 +281,8 @@ class Reader:
         for key in self.data:
             if key in self._seen:
                 continue
+            import difflib  # here, not at the top: only a typo pays for it
+
             hint = difflib.get_close_matches(key, known, n=1)
             suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
             expected = f" (known keys: {', '.join(known)})" if known and not hint else ""

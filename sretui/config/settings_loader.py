@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import getpass
 import os
 from datetime import timedelta
@@ -160,6 +159,8 @@ def _keymap(table: Reader | None) -> dict[str, str]:
     for binding_id in list(table.data):
         keys = table.string(binding_id)
         if binding_id not in known:
+            import difflib  # here, not at the top: only a typo pays for it
+
             close = difflib.get_close_matches(binding_id, sorted(known), n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"ids: {', '.join(sorted(known))}"
             table.problem(binding_id, f"no binding has this id; {hint} (? in the app lists them)")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ParamSpec, cast
+
+from msgspec import Struct
 
 from sretui.domain.incident.events import IncidentEvent, new_event_id
 from sretui.domain.incident.inputs import person, utc
@@ -25,8 +26,7 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Struct, frozen=True):
     """What a command decided: one event to be, without its id, author and time."""
 
     kind: EventKind

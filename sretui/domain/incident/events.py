@@ -1,17 +1,18 @@
 """One line of an incident's log: the event envelope and its ids.
 
 Reading a stored event back (`IncidentEvent.from_json`) and typing its payload
-(`IncidentEvent.payload`) happen in `decode.py`, which brings in msgspec: it is imported on
-first use, so commands that never read an event (`sretui check`, `--help`) do not pay for it.
+(`IncidentEvent.payload`) happen in `decode.py`. Only the incident commands import this
+module, so `sretui check` and `--help` pay for neither it nor msgspec.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from sretui.domain.incident.kinds import EventKind
 
@@ -32,8 +33,7 @@ def new_event_id(rng: random.Random | None = None) -> str:
     return f"{bits:032x}"
 
 
-@dataclass(frozen=True, slots=True)
-class IncidentEvent:
+class IncidentEvent(Struct, frozen=True, dict=True):
     """One line of an incident's log: who did what, when, in words and as data.
 
     `data` is the payload as stored (JSON values); `payload` is the same as a typed record.
@@ -45,22 +45,23 @@ class IncidentEvent:
     kind: EventKind
     text: str  # a sentence for the timeline
     data: Mapping[str, Any] = field(default_factory=dict)  # JSON values only
-    # The typed payload, once decoded (or as the command made it); not part of the event's value.
-    _payload: Payload | None = field(default=None, init=False, repr=False, compare=False)
+    # The typed payload, once decoded (or as the command made it), is kept in the instance's
+    # __dict__ under "_payload" (`dict=True`): it is not a field, so not part of the event's value.
 
     @property
     def payload(self) -> Payload:
         """The typed payload of this event's kind. Raises ValueError naming a bad field."""
-        if self._payload is None:
+        cache = self.__dict__
+        if "_payload" not in cache:
             from sretui.domain.incident.decode import decode_payload
 
-            object.__setattr__(self, "_payload", decode_payload(self.kind, self.data))
-        assert self._payload is not None
-        return self._payload
+            cache["_payload"] = decode_payload(self.kind, self.data)
+        payload: Payload = cache["_payload"]
+        return payload
 
     def with_payload(self, payload: Payload) -> IncidentEvent:
         """This event, remembering `payload` as its typed data (which it must be)."""
-        object.__setattr__(self, "_payload", payload)
+        self.__dict__["_payload"] = payload
         return self
 
     def to_json(self) -> dict[str, Any]:

@@ -7,9 +7,10 @@ The payload records are imported inside each function: they bring in msgspec, wh
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+
+from msgspec import structs
 
 from sretui.domain.incident.errors import IncidentError
 from sretui.domain.incident.events import IncidentEvent
@@ -285,4 +286,4 @@ def _updated(item: ActionItem, changes: p.ActionItemChanges) -> ActionItem:
         for name in changes.__struct_fields__
         if getattr(changes, name) is not msgspec.UNSET
     }
-    return replace(item, **values)
+    return structs.replace(item, **values)

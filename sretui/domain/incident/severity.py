@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from sretui.domain.incident.choices import ParsedEnum, parse_choice
 
@@ -109,8 +110,7 @@ def matrix_severity(broken: Broken | str, reach: Reach | str) -> Severity:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class Classification:
+class Classification(Struct, frozen=True):
     """The severity the matrix and the triggers give, with the answers and the reasons."""
 
     severity: Severity

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
+
+from msgspec import Struct
 
 from sretui.domain.incident.events import IncidentEvent
 from sretui.domain.incident.kinds import (
@@ -18,8 +19,7 @@ from sretui.domain.incident.roles import IcsRole, IncidentStatus
 from sretui.domain.incident.severity import Classification, Severity
 
 
-@dataclass(frozen=True, slots=True)
-class StatusChange:
+class StatusChange(Struct, frozen=True):
     """One step of the status history; `reopen` when it went backwards."""
 
     at: datetime
@@ -29,8 +29,7 @@ class StatusChange:
     reopen: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class SeverityChange:
+class SeverityChange(Struct, frozen=True):
     """One entry of the severity history, with what the matrix said and why."""
 
     at: datetime
@@ -42,8 +41,7 @@ class SeverityChange:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class LinkedAlert:
+class LinkedAlert(Struct, frozen=True):
     """An Alertmanager alert attached to the incident; its start feeds time to detect."""
 
     fingerprint: str
@@ -54,8 +52,7 @@ class LinkedAlert:
     linked_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class LinkedSilence:
+class LinkedSilence(Struct, frozen=True):
     """An Alertmanager silence created for the incident (matchers as Alertmanager writes
     them, e.g. `alertname="HighErrorRate"`)."""
 
@@ -67,8 +64,7 @@ class LinkedSilence:
     created_by: str
 
 
-@dataclass(frozen=True, slots=True)
-class ActionItem:
+class ActionItem(Struct, frozen=True):
     """A postmortem action item. `key` is the id of the event that added it (stable across
     writers); `number` is its place among the items in log order (AI-001, AI-002, ...)."""
 
@@ -87,8 +83,7 @@ class ActionItem:
         return f"AI-{self.number:03d}"
 
 
-@dataclass(frozen=True, slots=True)
-class Incident:
+class Incident(Struct, frozen=True):
     """The state of an incident after replaying its log (`fold`)."""
 
     id: str
