@@ -6,8 +6,12 @@ Cheap to import: offline commands must start without textual or httpx."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import contextlib
+import sys
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from sretui.domain.text import safe_text
 
 if TYPE_CHECKING:
     from sretui.services.workspace import Workspace
@@ -24,6 +28,35 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.code = code
+
+
+class SafeStream:
+    """A text stream that passes every write through `safe_text`: whatever a command prints
+    (an incident's title, a log's author, an argument argparse echoes back), no escape
+    sequence or control character reaches the terminal, and bidi controls are shown as
+    `<U+202E>`. JSON output is unchanged: `json.dumps` already escapes every such character."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(safe_text(text, keep_newlines=True))
+        return len(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def safe_streams() -> Iterator[None]:
+    """sys.stdout and sys.stderr as SafeStreams for the duration (the headless commands)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = SafeStream(saved[0])  # type: ignore[assignment]
+    sys.stderr = SafeStream(saved[1])  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def url_argument(value: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from sretui.cli.common import EXIT_OK, CliError, format_table
+from sretui.cli.common import EXIT_OK, EXIT_PROBLEMS, CliError, format_table
 from sretui.domain.durations import humanize_duration
 from sretui.domain.incident import (
     Broken,
@@ -27,8 +27,9 @@ from sretui.domain.incident import (
     classify,
 )
 from sretui.domain.postmortem import draft_postmortem
-from sretui.services.incidents import IncidentService, incident_json
+from sretui.services.incidents import IncidentService, IncidentStoreError, incident_json
 from sretui.services.workspace import Workspace
+from sretui.store import StoreError
 
 Cadence = Mapping[Severity, timedelta]
 
@@ -165,6 +166,8 @@ def run_incident(args: argparse.Namespace, workspace: Workspace) -> int:
             incident = service.load(args.id).incident
             sys.stdout.write(draft_postmortem(incident, service.clock()))
         return EXIT_OK
+    except (StoreError, IncidentStoreError) as exc:  # read-only, full, locked: names the file
+        raise CliError(str(exc), EXIT_PROBLEMS) from None
     except IncidentError as exc:
         raise CliError(str(exc)) from None
 
@@ -201,9 +204,15 @@ def _new(args: argparse.Namespace, service: IncidentService, cadence: Cadence) -
 
 def _list(args: argparse.Namespace, service: IncidentService, cadence: Cadence) -> int:
     loaded = service.list(include_closed=args.all)
+    for item in loaded:
+        for problem in item.problems:
+            print(f"warning: {problem}", file=sys.stderr)
+    for unreadable in loaded.unreadable:
+        print(f"sretui: {unreadable}", file=sys.stderr)
+    code = EXIT_PROBLEMS if loaded.unreadable else EXIT_OK
     if args.json:
         print(json.dumps([incident_json(item.incident, cadence) for item in loaded], indent=2))
-        return EXIT_OK
+        return code
     now = service.clock()
     rows = [("ID", "SEV", "STATUS", "AGE", "IC", "TITLE")]
     for item in loaded:
@@ -220,9 +229,9 @@ def _list(args: argparse.Namespace, service: IncidentService, cadence: Cadence) 
         )
     if len(rows) == 1:
         print("No open incidents." if not args.all else "No incidents.")
-        return EXIT_OK
+        return code
     print(format_table(rows))
-    return EXIT_OK
+    return code
 
 
 def _show(args: argparse.Namespace, service: IncidentService, cadence: Cadence) -> int:

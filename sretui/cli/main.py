@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from sretui import __version__
-from sretui.cli.common import CliError, add_common, open_cli_workspace
+from sretui.cli.common import CliError, add_common, open_cli_workspace, safe_streams
 
 
 def build_parser(
@@ -154,17 +154,23 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
-    for name, default in (
-        ("config_dir", None),
-        ("data_dir", None),
-        ("prometheus", None),
-        ("demo", False),
-    ):
-        if not hasattr(args, name):
-            setattr(args, name, default)
-    handler = COMMANDS.get(args.command or "", cmd_area_not_built) if args.command else cmd_app
+    with safe_streams():  # what is parsed and what headless commands print
+        parser = build_parser(argv)
+        args = parser.parse_args(argv)
+        for name, default in (
+            ("config_dir", None),
+            ("data_dir", None),
+            ("prometheus", None),
+            ("demo", False),
+        ):
+            if not hasattr(args, name):
+                setattr(args, name, default)
+        if args.command:
+            return _run(COMMANDS.get(args.command, cmd_area_not_built), args)
+    return _run(cmd_app, args)  # the app owns the terminal: its screens neutralise what they show
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return handler(args)
     except CliError as exc:

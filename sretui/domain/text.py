@@ -17,23 +17,48 @@ _TERMINAL_SEQUENCE = re.compile(
 )
 
 
+# Characters that reorder the text around them (Trojan Source, CVE-2021-42574): shown as
+# their code point, so a reader sees that the text holds one, and the terminal never obeys it.
+BIDI_CONTROLS = frozenset(
+    map(chr, (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+)
+# Invisible, but part of how emoji and some scripts are written: kept.
+_JOINERS = frozenset("\u200c\u200d")
+_PLAIN = re.compile(r"[ -~\n]*")  # printable ASCII and line feeds: nothing to do
+# Control characters (C0 but tab and line feed, DEL, C1): never stored, never shown.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def has_control(text: str) -> bool:
+    """Whether `text` holds a control character (an escape, a bell, a NUL, a C1 byte, ...);
+    tab and line feed are not counted."""
+    return CONTROL.search(text) is not None
+
+
 def safe_text(text: str, *, keep_newlines: bool = False) -> str:
-    """`text` from outside (a label, annotation, comment) made safe to draw on a terminal.
+    """`text` from outside (a file, a server, a person) made safe to draw on a terminal. This is
+    THE function for every output edge: the CLI's streams, and every piece of outside text the
+    app puts in a cell, a title, a toast or a tooltip.
 
     Escape sequences (CSI, OSC, DCS, ... in their 7- and 8-bit forms) are removed whole, so
     they can neither repaint or retitle the screen nor leave debris such as `[31m` behind.
-    Other control and invisible format characters (bidi overrides, zero-width spaces) are
-    removed; tabs and other whitespace become a space; line breaks become a space unless
-    `keep_newlines` (then `\\r\\n` and `\\r` become `\\n`). Printable text, including emoji and
-    private-use characters, is kept as it is. Textual markup such as `[b]` is NOT escaped: show
-    the result as `rich.text.Text` or with `markup=False`.
+    Bidi controls (U+202E, ...) are shown as `<U+202E>`, so they are seen and not obeyed.
+    Other control and invisible format characters (zero-width spaces, ...) are removed but for
+    the joiners emoji need; tabs and other whitespace become a space; line breaks become a
+    space unless `keep_newlines` (then `\\r\\n` and `\\r` become `\\n`). Printable text,
+    including emoji and private-use characters, is kept as it is. Textual markup such as `[b]`
+    is NOT escaped: show the result as `rich.text.Text` or with `markup=False`.
     """
+    if _PLAIN.fullmatch(text) and (keep_newlines or "\n" not in text):
+        return text  # the common case, and fast for a long note
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _TERMINAL_SEQUENCE.sub("", text)
     kept: list[str] = []
     for char in text:
-        if char.isprintable() or (char == "\n" and keep_newlines):
+        if char.isprintable() or (char == "\n" and keep_newlines) or char in _JOINERS:
             kept.append(char)
+        elif char in BIDI_CONTROLS:
+            kept.append(f"<U+{ord(char):04X}>")
         elif char.isspace():
             kept.append(" ")
         elif unicodedata.category(char) in ("Co", "Cn"):

@@ -66,7 +66,7 @@ from sretui.services.alerts import (
     duration_choices,
     labels_text,
 )
-from sretui.services.incidents import IncidentService, LoadedIncident
+from sretui.services.incidents import IncidentList, IncidentService
 from sretui.widgets.incident_cells import SEVERITY_STYLES, check_in_text
 
 if TYPE_CHECKING:
@@ -85,6 +85,18 @@ def status_choices(current: IncidentStatus) -> tuple[list[tuple[str, str]], str 
     return choices, forward[0].value if forward else None
 
 
+SHOWN_MAX = 2_000  # characters of one text in the detail pane; more would stall every redraw
+
+
+def shown(text: str, limit: int = SHOWN_MAX) -> str:
+    """Outside text as the incidents screen shows it: made safe (`safe_text`, one line) and,
+    past `limit` characters, cut with a word on how to read the rest."""
+    if len(text) > limit:
+        rest = len(text) - limit
+        return f"{safe_text(text[:limit])}… ({rest:,} more characters: sretui incident show)"
+    return safe_text(text)
+
+
 def incident_detail(
     incident: Incident,
     now: datetime,
@@ -95,11 +107,11 @@ def incident_detail(
     text.append(f"{incident.severity.value}", style=SEVERITY_STYLES[incident.severity.value])
     text.append(" ")
     text.append(f"{incident.status.value.upper()}  ", style="bold")
-    text.append(incident.title, style="bold")
-    text.append(f"\n{incident.id} · {incident.channel}")
+    text.append(shown(incident.title), style="bold")
+    text.append(f"\n{incident.id} · {shown(incident.channel)}")
     if incident.services:
-        text.append(f" · {', '.join(incident.services)}")
-    text.append(f"\nSeverity: {incident.severity_reason}", style="dim")
+        text.append(f" · {shown(', '.join(incident.services))}")
+    text.append(f"\nSeverity: {shown(incident.severity_reason)}", style="dim")
     text.append("\nNext update: ")
     text.append_text(check_in_text(incident, now, cadence))
     text.append("\n")
@@ -107,28 +119,28 @@ def incident_detail(
         holders = incident.holders(role)
         text.append(f"\n{role.label:<22}")
         if holders:
-            text.append(", ".join(holders))
+            text.append(shown(", ".join(holders)))
         else:
             text.append("(empty)", style="yellow")
     for warning in ics_warnings(incident):
-        text.append(f"\n! {warning}", style="yellow")
+        text.append(f"\n! {shown(warning)}", style="yellow")
     if incident.root_cause:
-        text.append(f"\nRoot cause: {incident.root_cause}")
+        text.append(f"\nRoot cause: {shown(incident.root_cause)}")
     if incident.action_items:
         text.append("\n\nAction items", style="bold underline")
         for item in incident.action_items:
             done = item.status is ActionItemStatus.DONE
             text.append(f"\n{item.label} ", style="dim" if done else "bold")
             text.append(f"[{item.status.value}] {item.priority.value} {item.type.value}: ")
-            text.append(item.description)
-            text.append(f" ({item.owner or 'no owner yet'})", style="dim")
+            text.append(shown(item.description))
+            text.append(f" ({shown(item.owner) or 'no owner yet'})", style="dim")
     text.append("\n\nTimeline", style="bold underline")
     text.append(f"  ({len(incident.timeline)} events; Tab here and scroll)", style="dim")
     for event in incident.timeline:
         mark = "*" if event.id in incident.pinned else " "
         text.append(f"\n{mark}{event.at.astimezone():%H:%M} ", style="dim")
-        text.append(f"{event.author}: ", style="bold")
-        text.append(event.text)
+        text.append(f"{shown(event.author)}: ", style="bold")
+        text.append(shown(event.text))
     return text
 
 
@@ -148,7 +160,7 @@ class IncidentsScreen(AreaScreen):
     class Loaded(Message):
         """The incidents read from disk (in a thread)."""
 
-        def __init__(self, loaded: list[LoadedIncident]) -> None:
+        def __init__(self, loaded: IncidentList) -> None:
             super().__init__()
             self.loaded = loaded
 
@@ -166,6 +178,7 @@ class IncidentsScreen(AreaScreen):
         self.alerts: dict[str, Alert] = {}
         self._select_next: str | None = None  # select this incident once it is listed
         self._bell_rung: set[tuple[str, datetime]] = set()
+        self._kept_note = ""  # a note the data dir refused: offered again on the next `a`
 
     @property
     def cadence(self) -> dict[Severity, timedelta]:
@@ -226,9 +239,17 @@ class IncidentsScreen(AreaScreen):
         if selected in self.incidents:
             table.move_cursor(row=table.get_row_index(selected))
         empty = self.query_one("#incidents-empty", Static)
-        empty.display = not self.incidents
+        unreadable = message.loaded.unreadable
+        empty.display = not self.incidents or bool(unreadable)
         which = "incidents" if self.show_all else "open incidents"
-        empty.update(Text(f"No {which}. Press n to declare one."))
+        text = Text() if self.incidents else Text(f"No {which}. Press n to declare one.")
+        if unreadable:
+            logs = "log" if len(unreadable) == 1 else "logs"
+            text.append("\n" if text else "")
+            text.append(f"! {len(unreadable)} incident {logs} unreadable: ", style="bold yellow")
+            text.append(safe_text(unreadable[0]))
+            text.append(" (sretui incident list names them all)" if len(unreadable) > 1 else "")
+        empty.update(text)
         self.tick()  # an update already due rings now, not a second later
 
     @on(Changed)
@@ -242,8 +263,8 @@ class IncidentsScreen(AreaScreen):
             Text(incident.status.value),
             check_in_text(incident, now, self.cadence),
             self._age(incident, now),
-            Text(incident.commander),
-            Text(incident.title),
+            Text(shown(incident.commander)),
+            Text(shown(incident.title)),
             Text(incident.id[-4:], style="dim"),
         ]
 
@@ -288,8 +309,8 @@ class IncidentsScreen(AreaScreen):
                     self._bell_rung.add(key)
                     self.app.bell()
                     self.notify(
-                        f"{incident.severity.value} {incident.title}: a status update is due "
-                        "(press u)",
+                        f"{incident.severity.value} {shown(incident.title, 200)}: "
+                        "a status update is due (press u)",
                         severity="warning",
                         markup=False,
                         timeout=10,
@@ -342,8 +363,8 @@ class IncidentsScreen(AreaScreen):
         self._select_next = incident.id
         self.post_message(self.Changed(incident))
         self.notify(
-            f"Declared {incident.severity.value} {incident.id}; channel {incident.channel}; "
-            f"IC {incident.commander}",
+            f"Declared {incident.severity.value} {incident.id}; channel {shown(incident.channel)}; "
+            f"IC {shown(incident.commander)}",
             markup=False,
         )
         return incident
@@ -356,9 +377,14 @@ class IncidentsScreen(AreaScreen):
     async def action_note(self) -> None:
         if self.selected() is None:
             return
-        text = await self.app.push_screen_wait(TextPrompt("Note for the timeline"))
+        text = await self.app.push_screen_wait(
+            TextPrompt("Note for the timeline", value=self._kept_note)
+        )
         if text:
-            await self._apply(add_note, text)
+            added = await self._apply(add_note, text)
+            self._kept_note = "" if added is not None else text
+            if added is None:
+                self.notify("The note is kept: press a to try again.", markup=False)
 
     @work(exclusive=True, group="incident-form", exit_on_error=False)
     async def action_role(self) -> None:

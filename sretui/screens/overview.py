@@ -13,6 +13,7 @@ from textual.widgets import Static
 from sretui.areas import AREAS
 from sretui.domain.durations import humanize_duration
 from sretui.domain.slo import BudgetState
+from sretui.domain.text import safe_text
 from sretui.screens.base import AreaScreen
 from sretui.services.budgets import STATE_ORDER, BudgetBoard
 from sretui.widgets.budget_text import alerting_text, state_text, state_with_alerting
@@ -66,6 +67,7 @@ class OverviewScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self.open_incidents: list[Incident] = []
+        self.unreadable = 0  # incident logs that could not be read
 
     def compose_body(self) -> ComposeResult:
         workspace = self.runtime.workspace
@@ -105,8 +107,9 @@ class OverviewScreen(AreaScreen):
         """Read and fold the open incidents in a thread (a shared data dir may be slow); on
         mount and whenever the app reports a change on disk, never on a timer."""
         app = self.app
-        incidents = [i.incident for i in self.runtime.incident_service().list()]
-        app.call_from_thread(self.show_incidents, incidents)
+        listed = self.runtime.incident_service().list()
+        self.unreadable = len(listed.unreadable)
+        app.call_from_thread(self.show_incidents, [i.incident for i in listed])
 
     def show_incidents(self, incidents: list[Incident] | None = None) -> None:
         """Open incidents by severity, each with its age and when the next update is due.
@@ -117,6 +120,10 @@ class OverviewScreen(AreaScreen):
             self.open_incidents = incidents
         open_incidents = self.open_incidents
         text = Text()
+        if self.unreadable:
+            logs = "log" if self.unreadable == 1 else "logs"
+            text.append(f"! {self.unreadable} incident {logs} unreadable", style="bold yellow")
+            text.append(" (sretui incident list says why)\n", style="dim")
         if not open_incidents:
             text.append("No open incidents. Press 2, then n to declare.", style="dim")
         else:
@@ -135,7 +142,7 @@ class OverviewScreen(AreaScreen):
                 text.append(f"{humanize_duration(now - incident.declared_at, parts=1)} ")
                 cadence = self.runtime.workspace.check_in_cadence
                 text.append_text(check_in_text(incident, now, cadence))
-                text.append(f" {incident.title}")
+                text.append(f" {safe_text(incident.title)}")
         self.query_one("#panel-incidents", AreaPanel).update(text)
 
     def show_budgets(self, board: BudgetBoard) -> None:
@@ -163,7 +170,7 @@ class OverviewScreen(AreaScreen):
             text.append(" -- " if left is None else f"{left * 100:3.0f}%", style="bold")
             text.append(" ")
             text.append_text(state_with_alerting(report.state, report.alerting))
-            text.append(f" {report.slo.name}")
+            text.append(f" {safe_text(report.slo.name)}")
         self.query_one("#panel-budgets", AreaPanel).update(text)
 
     def on_resize(self) -> None:

@@ -150,7 +150,14 @@ class EventLog(Generic[R, S]):
         try:
             state = self.fold_records(read.records)
         except ValueError as error:
-            raise FoldError(f"{self.store.path(read.name)}: {error}") from error
+            # The fold's complaint is often a consequence ("must start with a 'declared'
+            # event") of a line skipped above: say that line's own reason too.
+            cause = (
+                f" (line {read.problems[0].line}: {read.problems[0].message})"
+                if read.problems
+                else ""
+            )
+            raise FoldError(f"{self.store.path(read.name)}: {error}{cause}") from error
         return Folded(log_id, state, read.problems)
 
     def load_all(self) -> tuple[list[Folded[S]], list[FoldError]]:

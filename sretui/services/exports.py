@@ -21,7 +21,14 @@ def export_text(store: Store, name: str, text: str) -> Path:
 
 def export_incident_text(service: IncidentService, incident_id: str, kind: str, text: str) -> Path:
     """Save a draft or the postmortem of an incident under `exports/`; a saved postmortem is
-    recorded on the incident. Returns the file's path."""
+    recorded on the incident. Returns the file's path; IncidentStoreError (naming the file)
+    when the data dir refuses the write."""
+    from sretui.services.incidents import said_as_incident_error
+
+    return said_as_incident_error(_export_incident_text)(service, incident_id, kind, text)
+
+
+def _export_incident_text(service: IncidentService, incident_id: str, kind: str, text: str) -> Path:
     from sretui.domain.incident import record_postmortem
 
     full_id = service.resolve(incident_id)

@@ -8,11 +8,12 @@ instances, the CLI) never lose each other's events. Reading folds the log again.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sretui.domain.incident import (
     DEFAULT_CHECK_IN_CADENCE,
@@ -25,7 +26,7 @@ from sretui.domain.incident import (
     next_check_in,
 )
 from sretui.services.eventlog import EventLog, FoldError, LogNotFound
-from sretui.store import DocumentError, Store
+from sretui.store import DocumentError, Store, StoreError
 
 FOLDER = "incidents"
 SUFFIX = ".jsonl"
@@ -33,6 +34,29 @@ SUFFIX = ".jsonl"
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class IncidentStoreError(IncidentError):
+    """The data dir refused a read or a write (read-only, full, a lock held, a symlink): the
+    message names the file and the reason. An IncidentError, so every screen that reports a
+    refused command reports this too, and keeps what was typed."""
+
+
+def said_as_incident_error(method: Callable[P, T]) -> Callable[P, T]:
+    """Run `method`, turning a StoreError into an IncidentStoreError (same message)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(*args, **kwargs)
+        except StoreError as error:
+            raise IncidentStoreError(str(error)) from error
+
+    return wrapper
 
 
 class IncidentNotFound(IncidentError):
@@ -43,6 +67,16 @@ class IncidentNotFound(IncidentError):
 class LoadedIncident:
     incident: Incident
     problems: list[DocumentError] = field(default_factory=list)  # bad lines, skipped
+
+
+class IncidentList(list[LoadedIncident]):
+    """Incidents as `IncidentService.list` found them, and the logs it could not read: each
+    one line naming the file and what is wrong with it. A list, so callers that only want the
+    incidents use it as one; every caller that shows the list must also say `unreadable`."""
+
+    def __init__(self, loaded: list[LoadedIncident], unreadable: list[str]) -> None:
+        super().__init__(loaded)
+        self.unreadable = unreadable
 
 
 def incident_log(store: Store) -> EventLog[IncidentEvent, Incident]:
@@ -71,23 +105,28 @@ class IncidentService:
     def names(self) -> list[str]:
         return self.log.names()
 
+    @said_as_incident_error
     def load(self, incident_id: str) -> LoadedIncident:
         """Fold the incident's log. Corrupt lines are skipped and reported, never fatal."""
         return self._load(self.resolve(incident_id))
 
-    def list(self, *, include_closed: bool = False) -> list[LoadedIncident]:
+    @said_as_incident_error
+    def list(self, *, include_closed: bool = False) -> IncidentList:
         """Incidents, most severe and then newest first; closed ones only when asked. The
-        folder is scanned once."""
+        folder is scanned once. A log that cannot be read is left out and said in
+        `unreadable`, so one broken log never hides the others, and is never hidden itself."""
         loaded = []
+        unreadable = []
         for full_id in self.log.ids():
             try:
                 item = self._load(full_id)
-            except IncidentError:
-                continue  # reported by `problems()`; one broken log never hides the others
+            except (IncidentError, StoreError) as error:  # e.g. a log nobody may read
+                unreadable.append(str(error))
+                continue
             if include_closed or item.incident.is_open:
                 loaded.append(item)
         loaded.sort(key=lambda i: (i.incident.severity.rank, -i.incident.declared_at.timestamp()))
-        return loaded
+        return IncidentList(loaded, unreadable)
 
     def resolve(self, given: str) -> str:
         """The full id for `given`: a full id, or a unique tail of one (e.g. its last 4)."""
@@ -101,10 +140,16 @@ class IncidentService:
             folded = self.log.load(full_id)
         except FoldError as error:
             raise IncidentError(str(error)) from error
+        if folded.state.id != full_id:  # a copied or renamed log: never list one incident twice
+            raise IncidentError(
+                f"{self.store.path(self.log.name(full_id))}: holds incident {folded.state.id}, "
+                "not the one its file is named for (a copy or a rename?); left out"
+            )
         return LoadedIncident(folded.state, folded.problems)
 
     # -- writing ----------------------------------------------------------------------------
 
+    @said_as_incident_error
     def declare(self, title: str, **kwargs: Any) -> Incident:
         """Declare an incident; the log is created with the `declared` event."""
         for _ in range(5):
@@ -115,6 +160,7 @@ class IncidentService:
                 return incident
         raise IncidentError("could not find a free incident id")  # pragma: no cover
 
+    @said_as_incident_error
     def apply(
         self, incident_id: str, command: Callable[..., IncidentEvent], *args: Any, **kwargs: Any
     ) -> Incident:

@@ -115,7 +115,7 @@ class Store:
                     for entry in entries
                     if not entry.name.startswith(".")
                     and entry.name.endswith(suffix)
-                    and entry.is_file()
+                    and entry.is_file(follow_symlinks=False)  # regular files: no links
                 ]
         except (FileNotFoundError, NotADirectoryError):
             return []
@@ -362,7 +362,12 @@ def parse_log(path: Path, raw: bytes) -> LogRead:
             if is_torn_tail:
                 message = "incomplete last line (an append was cut short, e.g. by a crash); skipped"
             else:
-                detail = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8"
+                if isinstance(error, json.JSONDecodeError):
+                    detail = error.msg
+                elif isinstance(error, RecursionError):
+                    detail = "nested too deeply"
+                else:
+                    detail = "not UTF-8"
                 message = f"not a valid JSON line ({detail}); skipped"
             problems.append(DocumentError(path, number, message))
             continue
@@ -453,10 +458,23 @@ def _parts(name: str, *, allow_root: bool) -> list[str]:
 
 
 def _read_bytes(path: Path) -> bytes | None:
+    """The file's bytes (None if it is missing). A symlink is refused, never followed: anyone
+    who can write the data dir could otherwise point a log at any file the reader can read."""
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
+    except IsADirectoryError:
+        raise DocumentError(path, None, "is a folder, not a document") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise DocumentError(
+                path, None, "is a symbolic link; sretui does not follow those"
+            ) from None
+        raise _os_error(path, "read", error) from error
+    try:
+        with os.fdopen(fd, "rb") as file:
+            return file.read()
     except IsADirectoryError:
         raise DocumentError(path, None, "is a folder, not a document") from None
     except OSError as error:
@@ -465,7 +483,7 @@ def _read_bytes(path: Path) -> bytes | None:
 
 def _open_for_append(path: Path, file_mode: int) -> tuple[int, bool]:
     """Open a log for appending (read access too, to look at its last byte)."""
-    flags = os.O_RDWR | os.O_APPEND | os.O_CLOEXEC
+    flags = os.O_RDWR | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW  # never write through a link
     try:
         fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, file_mode)
     except FileExistsError:
@@ -514,4 +532,6 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _os_error(path: Path, action: str, error: OSError) -> StoreError:
+    if error.errno == errno.ELOOP:  # O_NOFOLLOW met a link
+        return StoreError(f"{path}: cannot {action}: it is a symbolic link, never followed")
     return StoreError(f"{path}: cannot {action}: {error.strerror or error}")

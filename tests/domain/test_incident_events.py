@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from sretui.domain import incident as inc
 from sretui.domain.incident import EventKind, IncidentEvent, fold, new_event_id
+from sretui.domain.text import has_control
 
 T0 = datetime(2026, 3, 6, 14, 3, tzinfo=UTC)
 
@@ -121,7 +122,13 @@ def test_other_offsets_are_read_as_utc() -> None:
     assert event.at.tzinfo is UTC
 
 
-texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=40)
+# Any text sretui can write: every character but surrogates and control characters (tab and
+# line feed are allowed), which its inputs refuse and its reader refuses too.
+texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)).filter(lambda c: not has_control(c)),
+    min_size=0,
+    max_size=40,
+)
 times = st.datetimes(
     min_value=datetime(2000, 1, 1),
     max_value=datetime(2100, 1, 1),
@@ -152,6 +159,28 @@ def test_round_trip_any_text_and_time(
     line = json.dumps(event.to_json(), ensure_ascii=False)
     assert "\n" not in line
     assert IncidentEvent.from_json(json.loads(line)) == event
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    field=st.sampled_from(["author", "text", "note"]),
+    before=texts,
+    control=st.sampled_from([*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0))]).filter(
+        lambda c: c not in "\t\n"
+    ),
+)
+def test_a_control_character_in_any_text_is_refused_naming_the_field(
+    field: str, before: str, control: str
+) -> None:
+    record = EVENTS[1].to_json()
+    value = f"x{before}{control}"
+    if field == "note":
+        record["data"] = {**record["data"], "note": value}
+    else:
+        record[field] = value
+    name = "data.note" if field == "note" else field
+    with pytest.raises(ValueError, match=rf"^field '{name}': holds a control character"):
+        IncidentEvent.from_json(record)
 
 
 printable = st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))

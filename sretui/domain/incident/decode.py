@@ -17,6 +17,7 @@ from sretui.domain.incident.inputs import show
 from sretui.domain.incident.kinds import EventKind
 from sretui.domain.incident.payloads import PAYLOAD_TYPES, Payload
 from sretui.domain.incident.records import NON_BLANK, convert
+from sretui.domain.text import CONTROL
 
 _KINDS = ", ".join(k.value for k in EventKind)
 
@@ -45,6 +46,7 @@ def decode_event(record: object) -> IncidentEvent:
             f"(this one reads up to {EVENT_SCHEMA_VERSION})"
         )
     stored = convert(dict(record), StoredEvent)
+    _refuse_control(record, "")
     payload = decode_payload(stored.kind, stored.data)
     event = IncidentEvent(
         stored.id, stored.at.astimezone(UTC), stored.author, stored.kind, stored.text, stored.data
@@ -55,3 +57,24 @@ def decode_event(record: object) -> IncidentEvent:
 def decode_payload(kind: EventKind, data: object) -> Payload:
     """`data` as the typed payload of `kind`. Raises ValueError naming the field at fault."""
     return convert(data, PAYLOAD_TYPES[kind], where="data")
+
+
+def _refuse_control(value: object, where: str) -> None:
+    """ValueError if any text in `value` (keys too) holds a control character: sretui never
+    writes one (its inputs refuse them), so one in a log was put there by hand, and an escape
+    sequence shown on a terminal can rewrite the screen, the title or the clipboard."""
+    if isinstance(value, str):
+        found = CONTROL.search(value)
+        if found:
+            name = f"field '{where}'" if where else "a key"
+            raise ValueError(
+                f"{name}: holds a control character ({found.group()!r} at {found.start()}); "
+                "sretui never writes one, so this line was written by hand"
+            )
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _refuse_control(key, where)
+            _refuse_control(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_control(item, f"{where}[{index}]")
