@@ -209,8 +209,9 @@ class Reader:
     def name(self, key: str, *, required: bool = False) -> str | None:
         """A name shown on one line of the screen: plain, short text.
 
-        Refused: line breaks and tabs, bidi controls (they reorder what follows), anything that
-        reads as Rich markup (`[/]`, `[@click=...]`) and more than NAME_MAX characters."""
+        Refused: line breaks and tabs, bidi controls (they reorder what follows) and more than
+        NAME_MAX characters. Markup (`[/]`) is allowed: every screen shows names as text
+        (tests/app/test_palette_pilot.py)."""
         value = self.string(key, required=required)
         if value is None:
             return None
@@ -327,7 +328,6 @@ class Reader:
 
 NAME_MAX = 200
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_MARKUP = re.compile(r"\[[^\[\]]*\]")
 
 
 def _name_problem(value: str) -> str | None:
@@ -341,8 +341,6 @@ def _name_problem(value: str) -> str | None:
                 f"contains a bidi control (U+{ord(char):04X} at position {position + 1}), "
                 "which reorders the text shown after it"
             )
-    if _MARKUP.search(value):
-        return "contains text in square brackets, which the screen would read as markup"
     return None
 
 

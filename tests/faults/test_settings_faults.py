@@ -80,8 +80,6 @@ CASES: list[tuple[str, str, int, str]] = [
         8,
         "sli.error_query: is only the {{window}} placeholder",
     ),
-    ("slos.toml", slo(name='"[/]"'), 2, "name: contains text in square brackets"),
-    ("slos.toml", slo(name='"[@click=app.quit]x[/]"'), 2, "name: contains text in square brackets"),
     ("slos.toml", slo(service='"a\\nb"'), 3, "service: must be on one line"),
     ("slos.toml", slo(name='"a\\u001b[2Jb"'), 2, "name: contains a control character"),
     ("slos.toml", slo(name='"abc\\u202Egpj.exe"'), 2, "name: contains a bidi control (U+202E"),
