@@ -4,6 +4,7 @@ against it, so a binding id has one source of truth. Plain data: no Textual impo
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -149,6 +150,56 @@ def _keys(text: str) -> list[str]:
         if key:
             keys.append(_KEY_NAMES.get(key, key))
     return keys
+
+
+_MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+_NAMED_KEYS = frozenset(
+    [
+        "escape",
+        "enter",
+        "tab",
+        "space",
+        "backspace",
+        "delete",
+        "insert",
+        "home",
+        "end",
+        "pageup",
+        "pagedown",
+        "up",
+        "down",
+        "left",
+        "right",
+    ]
+    + [f"f{number}" for number in range(1, 25)]
+)
+
+
+def invalid_key(key: str) -> str | None:
+    """Why `key` (one key of a binding string) names no key Textual can deliver, or None.
+
+    A key is a single character, a named key (escape, f5, pageup...), or the Unicode name of a
+    character as Textual writes it (question_mark), after any ctrl+/shift+/alt+ modifiers."""
+    *modifiers, name = key.split("+") if key != "+" else [key]
+    if any(modifier not in _MODIFIERS for modifier in modifiers):
+        return f"{key!r} is not a key: modifiers are {', '.join(_MODIFIERS)}"
+    if len(name) == 1 and name.isprintable():
+        return None
+    if name in _NAMED_KEYS:
+        return None
+    if name and name == name.lower() and name.replace("_", "").isalnum():
+        try:
+            unicodedata.lookup(name.replace("_", " "))
+        except KeyError:
+            pass
+        else:
+            return None
+    return f"{key!r} is not a key name (e.g. 'q', 'ctrl+r', 'f5', 'escape')"
+
+
+def binding_keys(text: str) -> list[str]:
+    """The keys of a binding string, for validation."""
+    return _keys(text)
 
 
 def keymap_clashes(keymap: Mapping[str, str]) -> dict[str, list[str]]:

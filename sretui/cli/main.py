@@ -154,6 +154,13 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    for position, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 arrive surrogate-escaped
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            print(f"sretui: argument {position} is not valid UTF-8: {shown!r}", file=sys.stderr)
+            return 2
     with safe_streams():  # what is parsed and what headless commands print
         parser = build_parser(argv)
         args = parser.parse_args(argv)

@@ -32,6 +32,8 @@ from sretui.domain.slo import (
     has_window_placeholder,
 )
 
+OBJECTIVE_DECIMALS = 6
+"""An objective like 99.999999 is the most precise one kept; more digits are refused."""
 CALENDAR_WINDOWS = {Calendar.MONTH: timedelta(days=30), Calendar.WEEK: timedelta(days=7)}
 
 
@@ -117,11 +119,19 @@ def load_slos(config_dir: Path, problems: list[Problem], files: list[Path]) -> l
 
 
 def _slo(table: Reader) -> SLO | None:
-    name = table.string("name", required=True)
-    service = table.string("service", required=True)
+    name = table.name("name", required=True)
+    service = table.name("service", required=True)
     description = table.string("description", default="", allow_empty=True) or ""
     owner = table.string("owner", default="", allow_empty=True) or ""
     objective = table.number("objective", required=True, minimum=0, maximum=100, exclusive=True)
+    if objective is not None and round(objective, OBJECTIVE_DECIMALS) != objective:
+        # 1e-300 or 99.99999999999999: the error budget (100 - objective) is then rounding noise.
+        table.problem(
+            "objective",
+            f"{objective!r} has more than {OBJECTIVE_DECIMALS} decimal places; "
+            "the budget arithmetic cannot keep it meaningful",
+        )
+        objective = None
     calendar_text = table.string("calendar", choices=[c.value for c in Calendar])
     calendar = Calendar(calendar_text) if calendar_text else None
     window: timedelta | None
@@ -131,11 +141,11 @@ def _slo(table: Reader) -> SLO | None:
             table.duration("window")
             table.problem("window", "set either window (rolling) or calendar, not both")
     else:
-        window = table.duration("window", required=True)
+        window = table.duration("window", required=True, minimum=timedelta(minutes=1))
         if window is not None and window < timedelta(hours=1):
             table.problem("window", "an SLO window shorter than 1h makes no sense")
             window = None
-    min_events = table.number("min_events", default=0.0, minimum=0) or 0.0
+    min_events = table.number("min_events", default=0.0, minimum=0, maximum=1e12) or 0.0
     sli = _sli(table.table("sli", required=True))
     alerts = _alerts(table, objective, window)
     policy, custom_policy = _policy(table.table("policy"))
@@ -165,6 +175,9 @@ def _sli(table: Reader | None) -> SLI | None:
     error_query = table.string("error_query", required=True)
     total_query = table.string("total_query", required=True)
     for key, query in (("error_query", error_query), ("total_query", total_query)):
+        if query is not None and not query.replace("{{window}}", "").strip():
+            table.problem(key, "is only the {{window}} placeholder; write a PromQL query around it")
+            continue
         if query is not None and not has_window_placeholder(query):
             table.problem(key, "has no {{window}} placeholder, so every window would read the same")
         check_promql(table, key, query)

@@ -8,7 +8,9 @@ so `sretui check` can list them in one go.
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any
 
 from sretui.config.problems import Problem
 from sretui.config.tomlfile import KeyPath, TomlDocument
-from sretui.domain.durations import parse_duration
+from sretui.domain.durations import format_duration, parse_duration
 
 _TYPE_NAMES = {
     str: "a string",
@@ -43,6 +45,9 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_.+-]+")  # binding ids hold dots
+
+
 def key_name(key_path: KeyPath) -> str:
     """A key path as people can find it in the file: slo[2].sli.error_query (1-based)."""
     text = ""
@@ -50,7 +55,9 @@ def key_name(key_path: KeyPath) -> str:
         if isinstance(part, int):
             text += f"[{part + 1}]"
         else:
-            text += f".{part}" if text else part
+            # A key TOML allows only quoted ("a\nb", "") is shown quoted, escapes and all.
+            shown = part if _BARE_KEY.fullmatch(part) else json.dumps(part)
+            text += f".{shown}" if text else shown
     return text or "the top level"
 
 
@@ -198,6 +205,21 @@ class Reader:
         value = self._take(key, bool, False)
         return default if value is None else bool(value)
 
+    def name(self, key: str, *, required: bool = False) -> str | None:
+        """A name shown on one line of the screen: plain, short text.
+
+        Refused: line breaks and tabs, bidi controls (they reorder what follows) and more than
+        NAME_MAX characters. Markup (`[/]`) is allowed: every screen shows names as text
+        (tests/app/test_palette_pilot.py)."""
+        value = self.string(key, required=required)
+        if value is None:
+            return None
+        problem = _name_problem(value)
+        if problem is not None:
+            self.problem(key, problem)
+            return None
+        return value
+
     def string_list(self, key: str, *, required: bool = False) -> tuple[str, ...]:
         value = self._take(key, (list, str), required)
         if value is None:
@@ -225,16 +247,32 @@ class Reader:
         return out
 
     def duration(
-        self, key: str, *, required: bool = False, default: timedelta | None = None
+        self,
+        key: str,
+        *,
+        required: bool = False,
+        default: timedelta | None = None,
+        minimum: timedelta = timedelta(seconds=1),
+        maximum: timedelta = timedelta(days=400),
     ) -> timedelta | None:
+        """A duration between `minimum` and `maximum` (1s..400d unless the key says otherwise)."""
         value = self._take(key, str, required)
         if value is None:
             return default
         try:
-            return parse_duration(value)
+            parsed = parse_duration(value)
         except ValueError as exc:
             self.problem(key, str(exc))
             return default
+        except OverflowError:  # "99999999999d" is beyond what a timedelta holds
+            parsed = None
+        if parsed is None or parsed > maximum:
+            self.problem(key, f"'{value}' is longer than {format_duration(maximum)}")
+            return default
+        if parsed < minimum:
+            self.problem(key, f"'{value}' is shorter than {format_duration(minimum)}")
+            return default
+        return parsed
 
     def path(self, key: str, *, base: Path, must_exist: bool = False) -> Path | None:
         """A file path; relative paths are relative to the folder of the file they appear in."""
@@ -287,6 +325,24 @@ class Reader:
             suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
             expected = f" (known keys: {', '.join(known)})" if known and not hint else ""
             self.problem(key, f"unknown key{suggestion}{expected}")
+
+
+NAME_MAX = 200
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _name_problem(value: str) -> str | None:
+    if len(value) > NAME_MAX:
+        return f"is {len(value)} characters long; a name may have at most {NAME_MAX}"
+    if "\n" in value or "\t" in value:
+        return "must be on one line (no line break or tab)"
+    for position, char in enumerate(value):
+        if char in _BIDI:
+            return (
+                f"contains a bidi control (U+{ord(char):04X} at position {position + 1}), "
+                "which reorders the text shown after it"
+            )
+    return None
 
 
 def _first_control_character(text: str) -> str | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
+import urllib.parse
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +19,8 @@ from sretui.config.settings import (
     Settings,
 )
 from sretui.config.tomlfile import read_toml
-from sretui.keys import all_binding_ids, keymap_clashes
+from sretui.domain.endpoint import redact_url
+from sretui.keys import all_binding_ids, binding_keys, invalid_key, keymap_clashes
 
 SETTINGS_FILE = "sretui.toml"
 
@@ -66,15 +69,56 @@ def load_settings(config_dir: Path) -> tuple[Settings, list[Problem]]:
     return settings, problems
 
 
+# RFC 9110 5.6.2: a field name is a token; 5.5: a field value is visible ASCII, space and tab
+# (obs-text is obsolete and httpx refuses non-ASCII), and may not start or end with whitespace.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_FIELD_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\x20\x21-\x7e\t]*[\x21-\x7e])?)?")
+
+
+def _url_problem(url: str) -> str | None:
+    """Why `url` cannot be a backend address, said without its user:password part."""
+    parts = urllib.parse.urlsplit(url)
+    shown = redact_url(url)
+    if parts.scheme not in ("http", "https"):
+        return f"{shown!r} must start with http:// or https://"
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:  # urllib says "Port out of range 0-65535" or "Port could not be cast"
+        return f"{shown!r}: the port must be a number from 1 to 65535"
+    if not host:
+        return f"{shown!r} names no host"
+    if port == 0:
+        return f"{shown!r}: the port must be a number from 1 to 65535"
+    if any(ord(char) < 33 or ord(char) == 127 for char in url):
+        return f"{shown!r} contains a space or control character"
+    return None
+
+
+def _header_problem(name: str, value: str) -> str | None:
+    if not _TOKEN.fullmatch(name):
+        return f"{name!r} is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)"
+    if not _FIELD_VALUE.fullmatch(value):
+        return (
+            f"{name!r}: the value must be printable ASCII without line breaks or "
+            "leading/trailing spaces"
+        )
+    return None
+
+
 def _endpoint(table: Reader | None, base: Path) -> Endpoint | None:
     if table is None:
         return None
     url = table.string("url", required=True)
-    if url is not None and not url.startswith(("http://", "https://")):
-        table.problem("url", f"{url!r} must start with http:// or https://")
-        url = None
+    if url is not None:
+        url_problem = _url_problem(url)
+        if url_problem is not None:
+            table.problem("url", url_problem)
+            url = None
     headers = table.string_map("headers")
-    for name in headers:
+    for name, value in headers.items():
+        header_problem = _header_problem(name, value)
+        if header_problem is not None:
+            table.problem("headers", header_problem)
         if name.lower() == "authorization":
             table.problem(
                 "headers",
@@ -83,7 +127,7 @@ def _endpoint(table: Reader | None, base: Path) -> Endpoint | None:
             )
     bearer = table.path("bearer_token_file", base=base, must_exist=True)
     ca_file = table.path("ca_file", base=base, must_exist=True)
-    timeout = table.number("timeout", default=10.0, minimum=0, maximum=600, exclusive=True)
+    timeout = table.number("timeout", default=10.0, minimum=0.1, maximum=600)
     auth_table = table.table("basic_auth")
     basic_auth = None
     if auth_table is not None:
@@ -144,7 +188,11 @@ def _check_in(table: Reader | None) -> dict[str, timedelta] | None:
     cadence: dict[str, timedelta] = {}
     cadence_table.allow(*SEVERITIES)
     for key in SEVERITIES:
-        value = cadence_table.duration(key) if cadence_table.has(key) else None
+        value = (
+            cadence_table.duration(key, minimum=timedelta(minutes=1))
+            if cadence_table.has(key)
+            else None
+        )
         if value is not None:
             cadence[key] = value
     cadence_table.finish()
@@ -166,6 +214,13 @@ def _keymap(table: Reader | None) -> dict[str, str]:
             table.problem(binding_id, f"no binding has this id; {hint} (? in the app lists them)")
             continue
         if keys is not None:
+            bad = [problem for key in binding_keys(keys) if (problem := invalid_key(key))]
+            if bad or not binding_keys(keys):
+                # Refused, so the default key (ctrl+q for quit) keeps working.
+                table.problem(
+                    binding_id, f"{bad[0] if bad else 'no key given'}; the default is kept"
+                )
+                continue
             keymap[binding_id] = keys
     # Reported, not dropped: the app still applies the keymap and says what it shadows.
     for binding_id, messages in keymap_clashes(keymap).items():

@@ -39,7 +39,7 @@ def read_toml(path: Path) -> TomlDocument:
     except OSError as exc:
         raise ConfigError(Problem(path, None, f"cannot read: {exc.strerror or exc}")) from exc
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a UTF-8 BOM (as some editors write) is accepted
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError(Problem(path, line, "not valid UTF-8")) from exc

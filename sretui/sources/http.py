@@ -19,7 +19,6 @@ import base64
 import json
 import logging
 import random
-import re
 import ssl
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -28,7 +27,7 @@ from typing import Any, Final
 import httpx
 
 from sretui import __version__
-from sretui.domain.endpoint import Endpoint
+from sretui.domain.endpoint import Endpoint, redact_url
 from sretui.sources.base import BackendUnavailable, BadResponse, SourceError
 
 __all__ = [
@@ -50,7 +49,7 @@ BACKOFF_BASE: Final = 0.25
 BACKOFF_CAP: Final = 2.0
 """No single wait between retries is longer than this."""
 
-RETRY_DEADLINE_FACTOR: Final = 2.0
+RETRY_DEADLINE_FACTOR: Final = 1.0  # no retry starts after the timeout; asyncio.timeout enforces it
 """No retry starts once this many `Endpoint.timeout`s have passed since the first attempt."""
 
 SNIPPET_LENGTH: Final = 160
@@ -138,11 +137,15 @@ class HttpBackend:
         self._invalid_url: str | None = None
         try:
             self._base_url, self._description, url_credentials = _split_url(endpoint.url)
-        except httpx.InvalidURL as exc:
+        except httpx.InvalidURL:
             # Reported by every call rather than raised here: building a source never fails.
             self._base_url, url_credentials = httpx.URL(), None
-            self._description = re.sub(r"//[^/@]*@", "//", endpoint.url)
-            self._invalid_url = _snippet(str(exc))
+            self._description = redact_url(endpoint.url)
+            # httpx's message quotes the piece it choked on, which may be part of a password.
+            self._invalid_url = (
+                "it does not parse (a '/', '@' or ':' in a user name or password must be "
+                "percent-encoded)"
+            )
         self._max_concurrency = max_concurrency
         self._retries = retries
         self._transport = transport
@@ -195,6 +198,28 @@ class HttpBackend:
         if self._invalid_url is not None:
             message = f"the URL is not valid: {self._invalid_url}"
             raise SourceError(self._scrub(message), url=self._description)
+        # The configured timeout is the longest a user waits for an answer, retries included.
+        try:
+            async with asyncio.timeout(self._endpoint.timeout):
+                return await self._retrying(
+                    method, path, params, json_body, form, idempotent, if_unsure
+                )
+        except TimeoutError:
+            unsure = "" if idempotent or not if_unsure else f"; {if_unsure}"
+            raise self._unavailable(
+                f"no answer within {self._endpoint.timeout:g}s{unsure}"
+            ) from None
+
+    async def _retrying(
+        self,
+        method: str,
+        path: str,
+        params: QueryArgs | None,
+        json_body: Any,
+        form: Mapping[str, str] | None,
+        idempotent: bool,
+        if_unsure: str,
+    ) -> httpx.Response:
         loop = asyncio.get_running_loop()
         started = loop.time()
         deadline = self._endpoint.timeout * RETRY_DEADLINE_FACTOR
