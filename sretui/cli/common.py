@@ -61,7 +61,10 @@ def safe_streams() -> Iterator[None]:
 
 def url_argument(value: str) -> str:
     if not value.startswith(("http://", "https://")):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a URL (expected http://host:port)")
+        from sretui.domain.endpoint import redact_url  # never echo a password back
+
+        shown = redact_url(value)
+        raise argparse.ArgumentTypeError(f"{shown!r} is not a URL (expected http://host:port)")
     return value
 
 

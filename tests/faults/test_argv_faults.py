@@ -31,3 +31,25 @@ def test_invalid_utf8_in_an_argument_is_a_usage_error(tmp_path: Path, argv: list
     assert "Traceback" not in stderr
     assert stderr.startswith("sretui: argument ") and "is not valid UTF-8" in stderr
     assert stderr.count("\n") == 1
+
+
+# URLs a flag refuses: the error names the flag and the address, never the password.
+REFUSED_URLS = [
+    "ftp://user:PA55W0RD@host:9090",
+    "file://user:PA55W0RD@host/x",
+    "ftp://user:PA/55W0RD@host:9090",
+]
+
+
+@pytest.mark.parametrize("url", REFUSED_URLS)
+def test_a_refused_url_flag_never_echoes_its_password(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sretui.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["budget", "--prometheus", url])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert "--prometheus" in err and "is not a URL" in err
+    assert "PA55W0RD" not in err and "55W0RD" not in err
