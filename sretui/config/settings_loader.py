@@ -105,6 +105,23 @@ def _header_problem(name: str, value: str) -> str | None:
     return None
 
 
+def _check_private(table: Reader, key: str, path: Path | None) -> None:
+    """A secret file that group or others may read is a problem (as ssh says of a key): the
+    endpoint still works, and `check` and the overview say it until the file is 0600."""
+    if path is None:
+        return
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # a missing file is already said by `path(..., must_exist=True)`
+    if mode & 0o077:
+        table.problem(
+            key,
+            f"{path} can be read by {'group and others' if mode & 0o007 else 'its group'} "
+            f"(mode {mode & 0o777:04o}); it holds a secret: chmod 600 {path}",
+        )
+
+
 def _endpoint(table: Reader | None, base: Path) -> Endpoint | None:
     if table is None:
         return None
@@ -126,6 +143,7 @@ def _endpoint(table: Reader | None, base: Path) -> Endpoint | None:
                 "(headers may be shown in diagnostics)",
             )
     bearer = table.path("bearer_token_file", base=base, must_exist=True)
+    _check_private(table, "bearer_token_file", bearer)
     ca_file = table.path("ca_file", base=base, must_exist=True)
     timeout = table.number("timeout", default=10.0, minimum=0.1, maximum=600)
     auth_table = table.table("basic_auth")
@@ -134,6 +152,7 @@ def _endpoint(table: Reader | None, base: Path) -> Endpoint | None:
         username = auth_table.string("username", required=True)
         password = auth_table.string("password", allow_empty=True)
         password_file = auth_table.path("password_file", base=base, must_exist=True)
+        _check_private(auth_table, "password_file", password_file)
         if password is not None and password_file is not None:
             auth_table.problem("password", "set either password or password_file, not both")
         auth_table.finish()

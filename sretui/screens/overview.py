@@ -80,7 +80,8 @@ class OverviewScreen(AreaScreen):
                     "in definition files (sretui check)"
                 )
                 with scroll:
-                    yield Static(Text("\n".join(str(p) for p in problems)), id="problems-list")
+                    listed = "\n".join(str(p) for p in problems)
+                    yield Static(Text(safe_text(listed, keep_newlines=True)), id="problems-list")
             else:
                 files = len(workspace.definitions.files)
                 yield Static(

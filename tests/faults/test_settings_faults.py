@@ -278,3 +278,37 @@ def test_any_bytes_give_a_value_or_a_clear_problem(tmp_path: Path, raw: bytes) -
         (tmp_path / file).write_bytes(raw)
         for problem in LOADERS[file](tmp_path):
             assert "\n" not in problem.message
+
+
+# (where the secret file is named, its mode, whether sretui must say so): as ssh does for keys
+SECRET_FILE_MODES = [
+    ("bearer_token_file", 0o600, False),
+    ("bearer_token_file", 0o640, True),
+    ("bearer_token_file", 0o644, True),
+    ("password_file", 0o400, False),
+    ("password_file", 0o604, True),
+]
+
+
+@pytest.mark.parametrize(("key", "mode", "said"), SECRET_FILE_MODES)
+def test_a_secret_file_others_can_read_is_said(
+    tmp_path: Path, key: str, mode: int, said: bool
+) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("s3cr3t-value\n")
+    secret.chmod(mode)
+    lines = ['url = "http://x.test"']
+    if key == "bearer_token_file":
+        lines.append(f'bearer_token_file = "{secret}"')
+    else:
+        lines += ["[prometheus.basic_auth]", 'username = "u"', f'password_file = "{secret}"']
+    (tmp_path / "sretui.toml").write_text(endpoint(*lines), encoding="utf-8")
+    settings, problems = load_settings(tmp_path)
+    shown = [str(problem) for problem in problems]
+    assert settings.prometheus is not None  # still used: the problem is said, not fatal
+    if said:
+        [line] = shown
+        assert f".{key}: {secret} can be read by" in line and "chmod 600" in line
+        assert f"mode {mode:04o}" in line and "s3cr3t" not in line
+    else:
+        assert shown == []
