@@ -25,6 +25,7 @@ from sretui.domain.incident import (
     classify,
     declare,
 )
+from sretui.domain.text import safe_text
 from sretui.keys import screen_bindings
 
 # Each answer starts with its own letter, so one key picks it: c d n m, o s m a.
@@ -298,7 +299,7 @@ class TextPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = Text(self.prompt_title)
+            box.border_title = Text(safe_text(self.prompt_title))
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input", compact=True)
             yield Static(Text("Enter saves, Esc cancels."), classes="hint")
 
@@ -340,11 +341,11 @@ class ChoicePrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = Text(self.prompt_title)
+            box.border_title = Text(safe_text(self.prompt_title))
             if self.body:
-                yield Static(Text(self.body), id="choice-body")
+                yield Static(Text(safe_text(self.body, keep_newlines=True)), id="choice-body")
             yield OptionList(
-                *(Text(label) for label, _ in self.choices), id="choices", compact=True
+                *(Text(safe_text(label)) for label, _ in self.choices), id="choices", compact=True
             )
             yield Label(Text("Enter picks, Esc cancels."), classes="hint")
 

@@ -7,10 +7,10 @@ import asyncio
 import contextlib
 import math
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sretui.domain.budget import (
     BudgetReport,
@@ -33,6 +33,8 @@ STATE_ORDER = {
     BudgetState.NO_DATA: 4,
     BudgetState.HEALTHY: 5,
 }
+
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -262,7 +264,7 @@ class BudgetService:
                 pass
             else:
                 return split_combined(answer, windows)
-        answers = await asyncio.gather(*(self._read(slo, w, now) for w in windows))
+        answers = await _gather_all(*(self._read(slo, w, now) for w in windows))
         return dict(zip(windows, answers, strict=True))
 
     async def _takes_combined_queries(self) -> bool:
@@ -285,7 +287,7 @@ class BudgetService:
 
     async def _read(self, slo: SLO, window: timedelta, now: datetime) -> WindowReading:
         error_query, total_query = slo.sli.render(window)
-        errors, total = await asyncio.gather(
+        errors, total = await _gather_all(
             self.source.query(error_query, now), self.source.query(total_query, now)
         )
         return WindowReading(errors.value, total.value)
@@ -296,6 +298,19 @@ class BudgetService:
         chosen = [s for s in self.slos if names is None or s.name in names]
         await self._takes_combined_queries()  # once, before every SLO asks at the same time
         return list(await asyncio.gather(*(self.evaluate_slo(s, now) for s in chosen)))
+
+
+async def _gather_all(*awaitables: Awaitable[T]) -> list[T]:
+    """Like asyncio.gather, but waits for EVERY awaitable before raising the first error.
+
+    Plain gather raises as soon as one fails and leaves the others running; when the CLI's
+    asyncio.run() then closes the loop, their errors print as "Task exception was never
+    retrieved" / "unhandled exception during asyncio.run() shutdown" (issue #8)."""
+    results = await asyncio.gather(*awaitables, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return cast("list[T]", results)
 
 
 def report_json(report: BudgetReport) -> dict[str, Any]:
@@ -345,7 +360,7 @@ async def budget_history(
     start = now - window
     step = max(window.total_seconds() / points, 60.0)
     error_query, total_query = slo.sli.render(slo.window)
-    errors, totals = await asyncio.gather(
+    errors, totals = await _gather_all(
         source.query_range(error_query, start, now, step),
         source.query_range(total_query, start, now, step),
     )

@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from sretui.domain.health import HealthState, HealthStatus
+from sretui.domain.text import safe_text
 
 if TYPE_CHECKING:
     from textual.signal import Signal
@@ -94,4 +95,4 @@ class StatusHeader(Widget):
 
     def watch_health(self, status: HealthStatus) -> None:
         # Server text: a Text, so markup in an error body is shown, never parsed.
-        self.tooltip = Text(status.error) if status.error else None
+        self.tooltip = Text(safe_text(status.error)) if status.error else None

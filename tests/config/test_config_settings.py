@@ -23,6 +23,7 @@ def test_missing_settings_file_gives_defaults(tmp_path: Path) -> None:
 
 def test_full_settings(tmp_path: Path) -> None:
     token = write(tmp_path / "token", "s3cret\n")
+    token.chmod(0o600)  # a secret others can read is a problem (tests/faults/test_settings_faults)
     write(
         tmp_path / "sretui.toml",
         """
@@ -116,7 +117,7 @@ def test_broken_toml_gives_defaults_and_one_problem(tmp_path: Path) -> None:
 
 
 def test_basic_auth_password_file_and_conflicts(tmp_path: Path) -> None:
-    write(tmp_path / "pw", "hunter2\n")
+    write(tmp_path / "pw", "hunter2\n").chmod(0o600)
     write(
         tmp_path / "sretui.toml",
         '[prometheus]\nurl = "http://a"\n[prometheus.basic_auth]\nusername = "u"\n'

@@ -182,3 +182,28 @@ async def test_app_shows_outside_text_as_text(field: str, config_dir: Path, data
             if payload.kind == "markup" and not has_control(payload.text):
                 assert payload.text in written, payload.name
         assert "<U+202E>" in written
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=[p.name for p in PAYLOADS])
+async def test_backend_error_in_the_header_tooltip_is_text(
+    payload: Payload, config_dir: Path, data_dir: Path
+) -> None:
+    """A backend's error body (set here as the header's health) goes into the tooltip as
+    text: no escape reaches the terminal, markup is not parsed, hovering keeps the app up."""
+    from sretui.domain.health import HealthState, HealthStatus
+    from sretui.widgets.status_header import StatusHeader
+
+    app = make_app(
+        config_dir=str(config_dir), data_dir=str(data_dir), clock=lambda: FIXED_NOW, live=False
+    )
+    async with app.run_test(size=(120, 30)) as pilot:
+        header = app.screen.query_one(StatusHeader)
+        header.health = HealthStatus(HealthState.DOWN, error=f"500: {payload.text}")
+        await press(pilot)
+        await pilot.hover(StatusHeader)
+        await press(pilot)
+        tooltip = str(header.tooltip)
+        assert forbidden_in(tooltip) == []
+        if payload.kind == "markup":
+            assert payload.text in tooltip
+        assert app.is_running and app.return_code is None
