@@ -14,7 +14,6 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.signal import Signal
-from textual.worker import Worker
 
 from sretui.app.loops import RefreshLoop, runtime_loops
 from sretui.areas import AREAS, AREAS_BY_ID
@@ -79,20 +78,11 @@ class SreApp(SreAppBase, inherit_bindings=False):
         for name in self.runtime.loops_wanted():
             self.call_after_refresh(self.loops[name].run)
 
-    def refresh_now(self, loop: str) -> Worker[None]:
-        return self.loops[loop].run()
-
     async def on_unmount(self) -> None:
         await self.runtime.aclose()
 
     def action_switch_area(self, area_id: str) -> None:
         self.switch_mode(area_id)
-
-    def open_budget(self, slo_name: str) -> None:
-        from sretui.screens.budget_detail import BudgetDetailScreen
-
-        self.switch_mode("budgets")
-        self.push_screen(BudgetDetailScreen(slo_name))
 
     def copy_to_clipboard(self, text: str) -> None:
         """Copy to the engineer's own clipboard, even over SSH (see widgets/clipboard.py)."""

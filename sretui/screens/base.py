@@ -3,7 +3,9 @@ it without casts (`SreScreen`), and the area screen with the status header and k
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Protocol
 
 from textual.app import App, ComposeResult
 from textual.dom import DOMNode
@@ -20,6 +22,12 @@ from sretui.services.runtime import Runtime
 from sretui.widgets.status_header import StatusHeader
 
 
+class Refresher(Protocol):
+    """One refresh loop as screens see it (`sretui.app.loops.RefreshLoop`)."""
+
+    def run(self) -> Worker[None]: ...
+
+
 class SreAppBase(App[None]):
     """The app as screens see it: the runtime (state, clients, services) and the signals its
     refresh loops publish. `sretui.app.SreApp` is the one implementation."""
@@ -30,14 +38,18 @@ class SreAppBase(App[None]):
     budgets_signal: Signal[BudgetBoard]
     alerts_signal: Signal[AlertBoard]
     incidents_signal: Signal[set[str]]  # names under incidents/ changed on disk
+    loops: Mapping[str, Refresher]  # "health", "budgets", "alerts", "state"
 
     def refresh_now(self, loop: str) -> Worker[None]:
         """Run one round of a refresh loop now ("budgets", "alerts", "health", "state")."""
-        raise NotImplementedError
+        return self.loops[loop].run()
 
     def open_budget(self, slo_name: str) -> None:
         """Show the budgets area with one SLO's detail on top."""
-        raise NotImplementedError
+        from sretui.screens.budget_detail import BudgetDetailScreen
+
+        self.switch_mode("budgets")
+        self.push_screen(BudgetDetailScreen(slo_name))
 
 
 def sre_app(node: DOMNode) -> SreAppBase:
