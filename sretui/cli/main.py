@@ -11,7 +11,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from sretui import __version__
-from sretui.cli.common import CliError, add_common, open_cli_workspace
+from sretui.cli.common import EXIT_PROBLEMS, CliError, add_common, open_cli_workspace
+from sretui.store.errors import StoreError
 
 
 def build_parser(
@@ -170,5 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"sretui: {exc}", file=sys.stderr)
         return exc.code
+    except StoreError as exc:
+        # A read-only data dir, a full disk, a symlink: one line naming the file, no traceback.
+        print(f"sretui: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130

@@ -115,7 +115,7 @@ class Store:
                     for entry in entries
                     if not entry.name.startswith(".")
                     and entry.name.endswith(suffix)
-                    and entry.is_file()
+                    and entry.is_file(follow_symlinks=False)
                 ]
         except (FileNotFoundError, NotADirectoryError):
             return []
@@ -220,12 +220,17 @@ class Store:
                 fd, created = _open_for_append(path, self.modes.file)
             except OSError as error:
                 raise _os_error(path, "open", error) from error
+            size = -1
             try:
                 size = os.fstat(fd).st_size
                 torn = size > 0 and os.pread(fd, 1, size - 1) != b"\n"
                 _write_all(fd, b"\n" + line if torn else line)
                 os.fsync(fd)
             except OSError as error:
+                if size >= 0:
+                    # A disk that filled up mid-line: cut the log back so no torn line is left.
+                    with suppress(OSError):
+                        os.ftruncate(fd, size)
                 raise _os_error(path, "append to", error) from error
             finally:
                 os.close(fd)
@@ -453,19 +458,27 @@ def _parts(name: str, *, allow_root: bool) -> list[str]:
 
 
 def _read_bytes(path: Path) -> bytes | None:
+    # O_NOFOLLOW: a symlink planted in the data dir is refused (ELOOP), never followed.
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise DocumentError(path, None, "is a folder, not a document") from None
     except OSError as error:
         raise _os_error(path, "read", error) from error
+    try:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise DocumentError(path, None, "is a folder, not a document")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError as error:
+        raise _os_error(path, "read", error) from error
+    finally:
+        os.close(fd)
 
 
 def _open_for_append(path: Path, file_mode: int) -> tuple[int, bool]:
     """Open a log for appending (read access too, to look at its last byte)."""
-    flags = os.O_RDWR | os.O_APPEND | os.O_CLOEXEC
+    flags = os.O_RDWR | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW
     try:
         fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, file_mode)
     except FileExistsError:
@@ -514,4 +527,6 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _os_error(path: Path, action: str, error: OSError) -> StoreError:
+    if error.errno == errno.ELOOP:
+        return StoreError(f"{path}: cannot {action}: is a symlink (not followed)")
     return StoreError(f"{path}: cannot {action}: {error.strerror or error}")
