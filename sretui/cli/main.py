@@ -11,7 +11,14 @@ import sys
 from collections.abc import Callable, Sequence
 
 from sretui import __version__
-from sretui.cli.common import CliError, add_common, open_cli_workspace, safe_streams
+from sretui.cli.common import (
+    EXIT_PROBLEMS,
+    CliError,
+    add_common,
+    open_cli_workspace,
+    safe_streams,
+)
+from sretui.store.errors import StoreError
 
 
 def build_parser(
@@ -183,5 +190,9 @@ def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace)
     except CliError as exc:
         print(f"sretui: {exc}", file=sys.stderr)
         return exc.code
+    except StoreError as exc:
+        # A read-only data dir, a full disk, a symlink: one line naming the file, no traceback.
+        print(f"sretui: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130

@@ -34,7 +34,7 @@ from sretui.keys import screen_bindings
 from sretui.screens.base import SreScreen
 from sretui.screens.incident_forms import Confirm, confirmed
 from sretui.services.exports import export_incident_text
-from sretui.services.incidents import IncidentService
+from sretui.services.incidents import SAVE_ERRORS, IncidentService
 
 FILL_IN = "[fill in:"
 
@@ -179,7 +179,8 @@ class IncidentTextScreen(SreScreen):
             path = await asyncio.to_thread(
                 export_incident_text, self.service, self.incident_id, self.kind, body
             )
-        except (OSError, IncidentError) as exc:
+        except (IncidentError, *SAVE_ERRORS) as exc:
+            # The text stays in the editor: fix the disk and press ctrl+s again.
             self.notify(f"Could not save: {exc}", severity="error", markup=False)
             return
         self.loaded_body = body
@@ -207,6 +208,10 @@ class IncidentTextScreen(SreScreen):
             await asyncio.to_thread(self._record_sent, self.kind, body)
         except IncidentError as exc:
             self.notify(str(exc), severity="error", markup=False)
+            return
+        except SAVE_ERRORS as exc:
+            # The text stays in the editor, unsaved, so ctrl+r can be pressed again.
+            self.notify(f"Not recorded as sent: {exc}", severity="error", markup=False)
             return
         self.loaded_body = body
         self.notify("Recorded as sent; the check-in timer starts again.")

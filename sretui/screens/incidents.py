@@ -66,7 +66,12 @@ from sretui.services.alerts import (
     duration_choices,
     labels_text,
 )
-from sretui.services.incidents import IncidentList, IncidentService
+from sretui.services.incidents import (
+    SAVE_ERRORS,
+    IncidentList,
+    IncidentService,
+    IncidentStoreError,
+)
 from sretui.widgets.incident_cells import SEVERITY_STYLES, check_in_text
 
 if TYPE_CHECKING:
@@ -178,7 +183,8 @@ class IncidentsScreen(AreaScreen):
         self.alerts: dict[str, Alert] = {}
         self._select_next: str | None = None  # select this incident once it is listed
         self._bell_rung: set[tuple[str, datetime]] = set()
-        self._kept_note = ""  # a note the data dir refused: offered again on the next `a`
+        self._typed: dict[str, str] = {}  # prompt title -> text, for the write under way
+        self._kept_text: dict[str, str] = {}  # what was typed for a write that was refused
 
     @property
     def cadence(self) -> dict[Severity, timedelta]:
@@ -336,11 +342,42 @@ class IncidentsScreen(AreaScreen):
             updated = await asyncio.to_thread(
                 self.service.apply, incident_id, command, *args, **kwargs
             )
-        except IncidentError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        except (IncidentError, *SAVE_ERRORS) as exc:
+            self._refused(exc)
             return None
+        self._saved()
         self.post_message(self.Changed(updated))
         return updated
+
+    # -- what was typed survives a failed write -------------------------------------------------
+
+    async def _ask(self, title: str, *, placeholder: str = "", value: str = "") -> str | None:
+        """A TextPrompt that offers again what was typed for a write that failed."""
+        kept = self._kept_text.get(title, value)
+        text = await self.app.push_screen_wait(
+            TextPrompt(title, placeholder=placeholder, value=kept)
+        )
+        if text:
+            self._typed[title] = text
+        return text
+
+    def _refused(self, error: Exception) -> None:
+        """One toast saying why (a refused command, or the file and the reason the disk gave);
+        what was typed is offered again when the key is pressed again."""
+        kept = bool(self._typed)
+        self._kept_text.update(self._typed)
+        self._typed.clear()
+        said = str(error)
+        if isinstance(error, (IncidentStoreError, *SAVE_ERRORS)):
+            said = f"Not saved: {said}"
+        if kept:
+            said += " (what you typed is kept: press the key again to retry)"
+        self.notify(shown(said), severity="error", markup=False, timeout=15)
+
+    def _saved(self) -> None:
+        for title in self._typed:
+            self._kept_text.pop(title, None)
+        self._typed.clear()
 
     async def declare_with_form(self, form: DeclareForm) -> Incident | None:
         """Show the declare form; declare what it returns, select it and say so."""
@@ -357,8 +394,8 @@ class IncidentsScreen(AreaScreen):
                 reason=values["reason"],
                 commander=values["commander"],
             )
-        except IncidentError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        except (IncidentError, *SAVE_ERRORS) as exc:
+            self._refused(exc)
             return None
         self._select_next = incident.id
         self.post_message(self.Changed(incident))
@@ -377,14 +414,9 @@ class IncidentsScreen(AreaScreen):
     async def action_note(self) -> None:
         if self.selected() is None:
             return
-        text = await self.app.push_screen_wait(
-            TextPrompt("Note for the timeline", value=self._kept_note)
-        )
+        text = await self._ask("Note for the timeline")
         if text:
-            added = await self._apply(add_note, text)
-            self._kept_note = "" if added is not None else text
-            if added is None:
-                self.notify("The note is kept: press a to try again.", markup=False)
+            await self._apply(add_note, text)
 
     @work(exclusive=True, group="incident-form", exit_on_error=False)
     async def action_role(self) -> None:
@@ -398,7 +430,7 @@ class IncidentsScreen(AreaScreen):
         if role is None:
             return
         label = IcsRole(role).label
-        name = await self.app.push_screen_wait(TextPrompt(f"Who is {label}?"))
+        name = await self._ask(f"Who is {label}?")
         if name:
             await self._apply(assign_role, role, name)
 
@@ -426,16 +458,16 @@ class IncidentsScreen(AreaScreen):
             )
             if not confirmed(answer):
                 return
-            note = await self.app.push_screen_wait(
-                TextPrompt("Why reopen? (goes on the timeline)", placeholder="what came back")
+            note = await self._ask(
+                "Why reopen? (goes on the timeline)", placeholder="what came back"
             )
             if not note:
                 return
         root_cause = None
         closing = target.rank >= IncidentStatus.RESOLVED.rank
         if closing and not incident.root_cause:
-            root_cause = await self.app.push_screen_wait(
-                TextPrompt("Root cause, in one line", placeholder="what broke and why")
+            root_cause = await self._ask(
+                "Root cause, in one line", placeholder="what broke and why"
             )
             if not root_cause:
                 return
@@ -472,7 +504,7 @@ class IncidentsScreen(AreaScreen):
         )
         if severity is None:
             return
-        reason = await self.app.push_screen_wait(TextPrompt("Why? (goes on the timeline)"))
+        reason = await self._ask("Why? (goes on the timeline)")
         if reason:
             await self._apply(change_severity, severity=severity, reason=reason)
 
@@ -481,7 +513,7 @@ class IncidentsScreen(AreaScreen):
         """A postmortem action item: what, which kind, who, how urgent."""
         if self.selected() is None:
             return
-        description = await self.app.push_screen_wait(TextPrompt("Action item: what will be done"))
+        description = await self._ask("Action item: what will be done")
         if not description:
             return
         kind = await self.app.push_screen_wait(
@@ -494,9 +526,7 @@ class IncidentsScreen(AreaScreen):
         )
         if priority is None:
             return
-        owner = await self.app.push_screen_wait(
-            TextPrompt("Owner (Esc: decide later, with I)", placeholder="name or team")
-        )
+        owner = await self._ask("Owner (Esc: decide later, with I)", placeholder="name or team")
         await self._apply(
             add_action_item, description, type=kind, priority=priority, owner=owner or ""
         )
@@ -537,8 +567,8 @@ class IncidentsScreen(AreaScreen):
             if status is not None:
                 await self._apply(update_action_item, key, status=status)
         elif what == "owner":
-            owner = await self.app.push_screen_wait(
-                TextPrompt(f"Owner of {item.label}", placeholder="name or team", value=item.owner)
+            owner = await self._ask(
+                f"Owner of {item.label}", placeholder="name or team", value=item.owner
             )
             if owner:
                 await self._apply(update_action_item, key, owner=owner)
@@ -640,10 +670,8 @@ class IncidentsScreen(AreaScreen):
         )
         if duration is None:
             return
-        comment = await self.app.push_screen_wait(
-            TextPrompt(
-                "Why silence it? (goes on the silence)", placeholder="e.g. INC-... mitigation"
-            )
+        comment = await self._ask(
+            "Why silence it? (goes on the silence)", placeholder="e.g. INC-... mitigation"
         )
         if not comment:
             return

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, Self, TypeVar
 
-from sretui.store import ChangeWatcher, DocumentError, Store
+from sretui.store import ChangeWatcher, DocumentError, Store, StoreError
 
 SUFFIX = ".jsonl"
 
@@ -111,6 +111,7 @@ class EventLog(Generic[R, S]):
         if len(matches) == 1:
             return matches[0]
         if not matches:
+            self._refuse_irregular(given)
             hint = f"; {self.list_hint}" if self.list_hint else ""
             raise LogNotFound(f"no {self.what} {given!r}{hint}")
         raise LogNotFound(f"{given!r} matches {len(matches)} {self.what}s: {', '.join(matches)}")
@@ -142,6 +143,16 @@ class EventLog(Generic[R, S]):
                 )
             problems.sort(key=lambda p: p.line or 0)
         return LogRead(name, records, problems)
+
+    def _refuse_irregular(self, given: str) -> None:
+        """A full id whose log is a symlink or not a regular file is left out of listings and
+        never followed: say so, naming the path, rather than "no such log"."""
+        try:
+            path = self.store.path(self.name(given))
+        except ValueError:
+            return
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            raise StoreError(f"{path}: is a symlink or not a regular file (not followed)")
 
     def load(self, log_id: str) -> Folded[S]:
         """The log `log_id` (a full id) read and folded. Bad lines are skipped and reported;

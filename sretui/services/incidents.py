@@ -30,6 +30,10 @@ from sretui.store import DocumentError, Store, StoreError
 
 FOLDER = "incidents"
 SUFFIX = ".jsonl"
+# What a write from a screen can fail with besides an IncidentError: a read-only or full disk,
+# a symlinked log. The message starts with the file's path. Screens catch these (they may not
+# import the store) and say so in a toast, keeping what was typed.
+SAVE_ERRORS: tuple[type[Exception], ...] = (StoreError, OSError)
 
 
 def utc_now() -> datetime:

@@ -220,12 +220,17 @@ class Store:
                 fd, created = _open_for_append(path, self.modes.file)
             except OSError as error:
                 raise _os_error(path, "open", error) from error
+            size = -1
             try:
                 size = os.fstat(fd).st_size
                 torn = size > 0 and os.pread(fd, 1, size - 1) != b"\n"
                 _write_all(fd, b"\n" + line if torn else line)
                 os.fsync(fd)
             except OSError as error:
+                if size >= 0:
+                    # A disk that filled up mid-line: cut the log back so no torn line is left.
+                    with suppress(OSError):
+                        os.ftruncate(fd, size)
                 raise _os_error(path, "append to", error) from error
             finally:
                 os.close(fd)
