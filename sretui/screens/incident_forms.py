@@ -124,9 +124,30 @@ class DeclareForm(ModalScreen[dict[str, Any] | None]):
     """
     )
 
-    def __init__(self, *, title: str = "", services: str = "", commander: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        title: str = "",
+        services: str = "",
+        commander: str = "",
+        answers: dict[str, Any] | None = None,
+    ) -> None:
+        """`answers` (what `dismiss` gave for a declare the data dir refused) fills every
+        field again, so a retry is ctrl+s, not the whole form."""
         super().__init__()
         self.initial = {"title": title, "services": services, "commander": commander}
+        self.answers: dict[str, Any] = {}
+        if answers:
+            self.answers = answers
+            self.initial = {
+                "title": answers["title"],
+                "services": ", ".join(answers["services"]),
+                "commander": answers["commander"] or "",
+            }
+
+    def _kept(self, key: str) -> Any:
+        value = self.answers.get(key)
+        return Select.NULL if value is None else value
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -142,18 +163,25 @@ class DeclareForm(ModalScreen[dict[str, Any] | None]):
                     yield LetterSelect(
                         [(label, b.value) for b, label in BROKEN_LABELS.items()],
                         prompt="What is broken? (c d n m)",
+                        value=self._kept("broken"),
                         id="broken",
                         compact=True,
                     )
                     yield LetterSelect(
                         [(label, r.value) for r, label in REACH_LABELS.items()],
                         prompt="How many users? (o s m a)",
+                        value=self._kept("reach"),
                         id="reach",
                         compact=True,
                     )
                 with Horizontal(id="triggers"):
                     for trigger, label in TRIGGER_LABELS.items():
-                        yield Tick(label, id=f"trigger-{trigger.value}", compact=True)
+                        yield Tick(
+                            label,
+                            trigger in self.answers.get("triggers", ()),
+                            id=f"trigger-{trigger.value}",
+                            compact=True,
+                        )
                 yield Static(
                     Text("Answer both questions to get the severity.", style="dim"), id="severity"
                 )
@@ -161,11 +189,15 @@ class DeclareForm(ModalScreen[dict[str, Any] | None]):
                     yield LetterSelect(
                         [(s.value, s.value) for s in Severity],
                         prompt="Override severity (optional)",
+                        value=self._kept("severity"),
                         id="override",
                         compact=True,
                     )
                     yield Input(
-                        placeholder="Why override? (needed if you do)", id="reason", compact=True
+                        self.answers.get("reason", ""),
+                        placeholder="Why override? (needed if you do)",
+                        id="reason",
+                        compact=True,
                     )
                 yield Input(
                     self.initial["services"],

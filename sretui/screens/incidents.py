@@ -69,6 +69,7 @@ from sretui.services.alerts import (
 from sretui.services.incidents import (
     SAVE_ERRORS,
     IncidentList,
+    IncidentNotFound,
     IncidentService,
     IncidentStoreError,
 )
@@ -185,6 +186,7 @@ class IncidentsScreen(AreaScreen):
         self._bell_rung: set[tuple[str, datetime]] = set()
         self._typed: dict[str, str] = {}  # prompt title -> text, for the write under way
         self._kept_text: dict[str, str] = {}  # what was typed for a write that was refused
+        self._kept_declare: dict[str, Any] | None = None  # a declare form the disk refused
 
     @property
     def cadence(self) -> dict[Severity, timedelta]:
@@ -361,13 +363,20 @@ class IncidentsScreen(AreaScreen):
             self._typed[title] = text
         return text
 
-    def _refused(self, error: Exception) -> None:
+    def _refused(self, error: Exception, *, kept: bool = False) -> None:
         """One toast saying why (a refused command, or the file and the reason the disk gave);
         what was typed is offered again when the key is pressed again."""
-        kept = bool(self._typed)
+        said = str(error)
+        if isinstance(error, IncidentNotFound):  # removed from the data dir since it was listed
+            self._typed.clear()
+            self.reload()
+            self.notify(
+                f"{shown(said)}: it is no longer in the data dir", severity="error", markup=False
+            )
+            return
+        kept = kept or bool(self._typed)
         self._kept_text.update(self._typed)
         self._typed.clear()
-        said = str(error)
         if isinstance(error, (IncidentStoreError, *SAVE_ERRORS)):
             said = f"Not saved: {said}"
         if kept:
@@ -395,8 +404,10 @@ class IncidentsScreen(AreaScreen):
                 commander=values["commander"],
             )
         except (IncidentError, *SAVE_ERRORS) as exc:
-            self._refused(exc)
+            self._kept_declare = values
+            self._refused(exc, kept=True)
             return None
+        self._kept_declare = None
         self._select_next = incident.id
         self.post_message(self.Changed(incident))
         self.notify(
@@ -408,7 +419,7 @@ class IncidentsScreen(AreaScreen):
 
     @work(exclusive=True, group="incident-form", exit_on_error=False)
     async def action_declare(self) -> None:
-        await self.declare_with_form(DeclareForm())
+        await self.declare_with_form(DeclareForm(answers=self._kept_declare))
 
     @work(exclusive=True, group="incident-form", exit_on_error=False)
     async def action_note(self) -> None:

@@ -18,6 +18,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 from sretui.store import ChangeWatcher, DocumentError, Store, StoreError
 
 SUFFIX = ".jsonl"
+IRREGULAR = "is a symlink or not a regular file (not followed)"
 
 
 class Record(Protocol):
@@ -100,6 +101,13 @@ class EventLog(Generic[R, S]):
         """Ids of every log, sorted: one scan of the folder."""
         return [self.id_of(name) for name in self.names()]
 
+    def scan(self) -> tuple[list[str], list[str]]:
+        """Ids of every log, and one line for each entry named like a log that is not a
+        regular file (a planted symlink, a folder): those are never opened, but said."""
+        listing = self.store.scan(self.folder, suffix=SUFFIX)
+        skipped = [f"{path}: {IRREGULAR}" for path in listing.irregular]
+        return [self.id_of(name) for name in listing.names], skipped
+
     def resolve(self, given: str, ids: Iterable[str] | None = None) -> str:
         """The full id for `given`: a full id, or a unique tail of one (any case), e.g. its last
         four characters. Pass `ids` when the folder has just been listed, to skip a scan."""
@@ -152,7 +160,7 @@ class EventLog(Generic[R, S]):
         except ValueError:
             return
         if path.is_symlink() or (path.exists() and not path.is_file()):
-            raise StoreError(f"{path}: is a symlink or not a regular file (not followed)")
+            raise StoreError(f"{path}: {IRREGULAR}")
 
     def load(self, log_id: str) -> Folded[S]:
         """The log `log_id` (a full id) read and folded. Bad lines are skipped and reported;

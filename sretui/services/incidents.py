@@ -120,8 +120,8 @@ class IncidentService:
         folder is scanned once. A log that cannot be read is left out and said in
         `unreadable`, so one broken log never hides the others, and is never hidden itself."""
         loaded = []
-        unreadable = []
-        for full_id in self.log.ids():
+        ids, unreadable = self.log.scan()
+        for full_id in ids:
             try:
                 item = self._load(full_id)
             except (IncidentError, StoreError) as error:  # e.g. a log nobody may read

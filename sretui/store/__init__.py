@@ -2,7 +2,7 @@
 per-document locks. Pure stdlib (no Textual, no httpx). See docs/store.md."""
 
 from sretui.store.errors import DocumentError, DocumentNotFound, StoreBusy, StoreError
-from sretui.store.files import Document, LogRead, Modes, Store
+from sretui.store.files import Document, Listing, LogRead, Modes, Store
 from sretui.store.watch import ChangeWatcher
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "Document",
     "DocumentError",
     "DocumentNotFound",
+    "Listing",
     "LogRead",
     "Modes",
     "Store",

@@ -37,6 +37,14 @@ class LogRead(NamedTuple):
     problems: list[DocumentError]
 
 
+class Listing(NamedTuple):
+    """What `Store.scan` found in a folder: the names `list` gives, and the paths of entries
+    with the suffix that are not regular files (never opened, so never followed)."""
+
+    names: list[str]
+    irregular: list[Path]
+
+
 @dataclass(frozen=True, slots=True)
 class Modes:
     """Permission bits for what the store creates, chosen from the data dir's own mode."""
@@ -105,23 +113,30 @@ class Store:
         `""` is the data dir itself. Temp and lock files (dot-prefixed) are never listed; a
         missing folder lists as empty.
         """
+        return self.scan(folder, suffix=suffix).names
+
+    def scan(self, folder: str, *, suffix: str = ".json") -> Listing:
+        """What `list` lists, and beside it the entries it leaves out because they are not
+        regular files (a symlink, a folder, a fifo), for the caller to report: one scan."""
         parts = _parts(folder, allow_root=True)
         base = self.root.joinpath(*parts)
         prefix = "/".join(parts) + "/" if parts else ""
+        found: list[str] = []
+        irregular: list[Path] = []
         try:
             with os.scandir(base) as entries:
-                found = [
-                    entry.name
-                    for entry in entries
-                    if not entry.name.startswith(".")
-                    and entry.name.endswith(suffix)
-                    and entry.is_file(follow_symlinks=False)  # regular files: no links
-                ]
+                for entry in entries:
+                    if entry.name.startswith(".") or not entry.name.endswith(suffix):
+                        continue
+                    if entry.is_file(follow_symlinks=False):  # regular files: no links
+                        found.append(entry.name)
+                    else:
+                        irregular.append(base / entry.name)
         except (FileNotFoundError, NotADirectoryError):
-            return []
+            return Listing([], [])
         except OSError as error:
             raise _os_error(base, "list", error) from error
-        return [prefix + name for name in sorted(found)]
+        return Listing([prefix + name for name in sorted(found)], sorted(irregular))
 
     # -- JSON documents ------------------------------------------------------------------------
 
@@ -227,7 +242,11 @@ class Store:
                 _write_all(fd, b"\n" + line if torn else line)
                 os.fsync(fd)
             except OSError as error:
-                if size >= 0:
+                if created:
+                    # The log this append was to start: leave no empty (unreadable) log behind.
+                    with suppress(OSError):
+                        path.unlink()
+                elif size >= 0:
                     # A disk that filled up mid-line: cut the log back so no torn line is left.
                     with suppress(OSError):
                         os.ftruncate(fd, size)

@@ -237,3 +237,5 @@ def test_a_write_on_a_broken_disk_is_one_clear_line(
             assert setup.outside.read_bytes() == before
         else:
             assert log.read_bytes() == before
+        if not path.writes_log:  # a refused `new` leaves no empty log to be reported unreadable
+            assert [p.name for p in (data / "incidents").glob("*.jsonl")] == [log.name]

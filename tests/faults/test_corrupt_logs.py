@@ -41,8 +41,20 @@ def _without(key: str) -> Callable[[dict], bytes]:
     return lambda first: (json.dumps({k: v for k, v in first.items() if k != key}) + "\n").encode()
 
 
-# name, the broken file's bytes from a good first line, what the report must say
-CORRUPT: list[tuple[str, Callable[[dict], bytes], str]] = [
+def _link_outside(first: dict) -> Callable[[Path], None]:
+    """A symlink to a valid log kept outside the data dir: never opened, never listed."""
+
+    def plant(path: Path) -> None:
+        outside = path.parent.parent.parent / f"outside-{path.name}"
+        outside.write_text(json.dumps(first) + "\n")
+        path.symlink_to(outside)
+
+    return plant
+
+
+# name, the broken file's bytes (or what plants it) from a good first line, what the report says
+Planted = bytes | Callable[[Path], None]
+CORRUPT: list[tuple[str, Callable[[dict], Planted], str]] = [
     ("empty", lambda first: b"", "it is empty"),
     ("torn", lambda first: json.dumps(first).encode()[:40], "incomplete last line"),
     ("not-json", lambda first: b"not json\n", "not a valid JSON line"),
@@ -59,6 +71,8 @@ CORRUPT: list[tuple[str, Callable[[dict], bytes], str]] = [
     ("bom", lambda first: b"\xef\xbb\xbf" + json.dumps(first).encode() + b"\n", "BOM"),
     ("note-first", _edited(kind="note", data={"note": "x", "tag": None}), "'declared' event"),
     ("copy", lambda first: (json.dumps(first) + "\n").encode(), "a copy or a rename"),
+    ("symlink", _link_outside, "is a symlink or not a regular file (not followed)"),
+    ("folder", lambda first: Path.mkdir, "is a symlink or not a regular file"),
 ]
 
 
@@ -70,16 +84,19 @@ def good(config_dir: Path, data_dir: Path) -> tuple[str, dict]:
     return incident.id, json.loads(line)
 
 
-def _plant(data_dir: Path, name: str, content: bytes) -> Path:
+def _plant(data_dir: Path, name: str, content: Planted) -> Path:
     path = data_dir / "incidents" / f"INC-20261123-0000-{name}.jsonl"
-    path.write_bytes(content)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        content(path)
     return path
 
 
 @pytest.mark.parametrize(("name", "build", "said"), CORRUPT, ids=[row[0] for row in CORRUPT])
 def test_cli_reports_each_broken_log_and_lists_the_rest(
     name: str,
-    build: Callable[[dict], bytes],
+    build: Callable[[dict], Planted],
     said: str,
     good: tuple[str, dict],
     config_dir: Path,

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from app.pilot_helpers import press
 from conftest import FIXED_NOW
-from textual.widgets import Input, TextArea
+from textual.widgets import Checkbox, Input, Select, TextArea
 
 import sretui.store.files as store_files
 from sretui.app import make_app
-from sretui.screens.incident_forms import TextPrompt
+from sretui.screens.incident_forms import DeclareForm, TextPrompt
 from sretui.screens.incident_text import IncidentTextScreen
 
 DECLARE = ["n", *"Checkout is down", "tab", "c", "tab", "m", "ctrl+s"]
@@ -158,3 +158,34 @@ async def test_a_draft_that_cannot_be_saved_or_marked_sent_stays_in_the_editor(
         else:
             [saved] = (data_dir / "exports").glob("[!.]*")
             assert saved.read_text() == body
+
+
+@pytest.mark.parametrize(("code", "reason"), FAULTS)
+async def test_a_declare_the_disk_refused_keeps_every_answer(
+    code: str, reason: str, config_dir: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk = Disk(monkeypatch, getattr(errno, code))
+    app = make_app(config_dir=str(config_dir), data_dir=str(data_dir), clock=lambda: FIXED_NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "2")
+        disk.broken = True
+        await press(pilot, "n", *"Checkout is down", "tab", "c", "tab", "m")
+        await press(pilot, "tab", "space", "ctrl+s")  # with the first trigger ticked
+        assert app.is_running
+        toast = _toasts(app)[-1]
+        assert str(data_dir) in toast and reason in toast and "kept" in toast, toast
+        assert not list(data_dir.rglob("*.jsonl"))
+
+        disk.broken = False
+        await press(pilot, "n")
+        form = app.screen
+        assert isinstance(form, DeclareForm)
+        assert form.query_one("#title", Input).value == "Checkout is down"
+        assert form.query_one("#broken", Select).value == "core"
+        assert form.query_one("#reach", Select).value == "many"
+        assert [t.value for t in form.query(Checkbox)].count(True) == 1
+        await press(pilot, "ctrl+s")
+        [loaded] = app.runtime.incident_service().list(include_closed=True)
+        assert loaded.incident.title == "Checkout is down"
+        await press(pilot, "n")  # declared: the next form starts empty
+        assert app.screen.query_one("#title", Input).value == ""
