@@ -66,6 +66,12 @@ SCREEN_KEYS: dict[str, tuple[KeySpec, ...]] = {
         ),
         KeySpec("incidents.silence", "x", "silence", "Silence alert", show=False),
         KeySpec("incidents.silences", "S", "silences", "Silences", show=False),
+        KeySpec("incidents.full_text", "t", "full_text", "Full text", show=False),
+    ),
+    "full_text": (
+        KeySpec("full_text.back", "escape", "back", "Back"),
+        KeySpec("full_text.top", "home", "top", "Top"),
+        KeySpec("full_text.bottom", "end", "bottom", "End"),
     ),
     "incident_text": (
         KeySpec("incident_text.back", "escape", "back", "Back"),

@@ -15,7 +15,6 @@ from sretui.domain.durations import humanize_duration
 from sretui.domain.incident import (
     Broken,
     IcsRole,
-    Incident,
     IncidentError,
     IncidentStatus,
     Reach,
@@ -27,7 +26,12 @@ from sretui.domain.incident import (
     classify,
 )
 from sretui.domain.postmortem import draft_postmortem
-from sretui.services.incidents import IncidentService, IncidentStoreError, incident_json
+from sretui.services.incidents import (
+    IncidentService,
+    IncidentStoreError,
+    describe,
+    incident_json,
+)
 from sretui.services.workspace import Workspace
 from sretui.store import StoreError
 
@@ -244,20 +248,3 @@ def _show(args: argparse.Namespace, service: IncidentService, cadence: Cadence) 
         return EXIT_OK
     print(describe(incident))
     return EXIT_OK
-
-
-def describe(incident: Incident) -> str:
-    lines = [
-        f"{incident.id}  {incident.severity.value}  {incident.status.value}",
-        incident.title,
-        f"channel {incident.channel}; services {', '.join(incident.services) or '-'}",
-        f"severity: {incident.severity_reason}",
-        "roles:",
-    ]
-    for role, holders in incident.roles.items():
-        lines.append(f"  {role.label}: {', '.join(holders) if holders else '(empty)'}")
-    lines.append("timeline:")
-    for event in incident.timeline:
-        pin = "*" if event.id in incident.pinned else " "
-        lines.append(f" {pin}{event.at.astimezone():%Y-%m-%d %H:%M} {event.author}: {event.text}")
-    return "\n".join(lines)

@@ -208,9 +208,10 @@ class Reader:
     def name(self, key: str, *, required: bool = False) -> str | None:
         """A name shown on one line of the screen: plain, short text.
 
-        Refused: line breaks and tabs, bidi controls (they reorder what follows) and more than
-        NAME_MAX characters. Markup (`[/]`) is allowed: every screen shows names as text
-        (tests/app/test_palette_pilot.py)."""
+        Refused: line breaks and tabs, bidi controls (they reorder what follows), anything
+        that reads as Textual markup (a `[...]` tag such as `[/]` or `[@click=app.quit]`) and
+        more than NAME_MAX characters. Every screen shows names as text anyway
+        (tests/hostile/test_hostile_definitions.py); refusing says so to whoever wrote it."""
         value = self.string(key, required=required)
         if value is None:
             return None
@@ -328,6 +329,7 @@ class Reader:
 
 
 NAME_MAX = 200
+_MARKUP_TAG = re.compile(r"\[[^\[\]]*\]")  # `[b]`, `[/]`, `[@click=...]`: a Textual/Rich tag
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -336,6 +338,11 @@ def _name_problem(value: str) -> str | None:
         return f"is {len(value)} characters long; a name may have at most {NAME_MAX}"
     if "\n" in value or "\t" in value:
         return "must be on one line (no line break or tab)"
+    if (tag := _MARKUP_TAG.search(value)) is not None:
+        return (
+            f"contains {tag.group()!r}, which reads as markup; "
+            "write plain text (parentheses instead of square brackets)"
+        )
     for position, char in enumerate(value):
         if char in _BIDI:
             return (

@@ -72,6 +72,7 @@ from sretui.services.incidents import (
     IncidentNotFound,
     IncidentService,
     IncidentStoreError,
+    describe,
 )
 from sretui.widgets.incident_cells import SEVERITY_STYLES, check_in_text
 
@@ -99,7 +100,7 @@ def shown(text: str, limit: int = SHOWN_MAX) -> str:
     past `limit` characters, cut with a word on how to read the rest."""
     if len(text) > limit:
         rest = len(text) - limit
-        return f"{safe_text(text[:limit])}… ({rest:,} more characters: sretui incident show)"
+        return f"{safe_text(text[:limit])}… ({rest:,} more characters: press t for all)"
     return safe_text(text)
 
 
@@ -725,6 +726,15 @@ class IncidentsScreen(AreaScreen):
             if any(a.fingerprint == alert.fingerprint for a in incident.alerts):
                 return incident
         return self.selected()
+
+    def action_full_text(self) -> None:
+        """The selected incident with every text in full (the detail cuts long ones)."""
+        incident = self.selected()
+        if incident is None:
+            return
+        from sretui.screens.full_text import FullTextScreen
+
+        self.app.push_screen(FullTextScreen(f"{incident.id} {incident.title}", describe(incident)))
 
     def action_silences(self) -> None:
         if not self.query("#alerts-table"):

@@ -234,3 +234,33 @@ def incident_json(
             for item in incident.action_items
         ],
     }
+
+
+def describe(incident: Incident) -> str:
+    """The whole incident as plain text, every text in full: what `sretui incident show` prints
+    and the app's full-text view (`t`) shows. Outside text is NOT neutralised here: the edge
+    that writes it does that (the CLI's SafeStream, the screen's safe_text)."""
+    lines = [
+        f"{incident.id}  {incident.severity.value}  {incident.status.value}",
+        incident.title,
+        f"channel {incident.channel}; services {', '.join(incident.services) or '-'}",
+        f"severity: {incident.severity_reason}",
+        "roles:",
+    ]
+    for role, holders in incident.roles.items():
+        lines.append(f"  {role.label}: {', '.join(holders) if holders else '(empty)'}")
+    if incident.root_cause:
+        lines.append(f"root cause: {incident.root_cause}")
+    if incident.action_items:
+        lines.append("action items:")
+        for item in incident.action_items:
+            owner = item.owner or "no owner yet"
+            lines.append(
+                f"  {item.label} [{item.status.value}] {item.priority.value} {item.type.value}: "
+                f"{item.description} ({owner})"
+            )
+    lines.append("timeline:")
+    for event in incident.timeline:
+        pin = "*" if event.id in incident.pinned else " "
+        lines.append(f" {pin}{event.at.astimezone():%Y-%m-%d %H:%M} {event.author}: {event.text}")
+    return "\n".join(lines)

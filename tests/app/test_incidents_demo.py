@@ -8,6 +8,7 @@ from textual.widgets import DataTable
 
 from sretui.app import make_app
 from sretui.keys import SCREEN_KEYS
+from sretui.screens.full_text import FullTextScreen
 from sretui.screens.incident_forms import ChoicePrompt, Confirm, DeclareForm, TextPrompt
 from sretui.screens.incident_text import IncidentTextScreen
 from sretui.screens.incidents import IncidentsScreen
@@ -28,6 +29,7 @@ OPENS = {
     "d": DeclareForm,
     "x": ChoicePrompt,
     "S": SilencesScreen,
+    "t": FullTextScreen,
 }
 
 
