@@ -38,7 +38,7 @@ from sretui.store import Store
 
 NOW = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
 NOTE = "rolled back deploy 1234 on every region " * 260_000
-SIZES = {"10 MB note": 10_000_000, "1 KB note (baseline)": 1_000}
+SIZES = {"10 MB note": 10_000_000, "100 KB note": 100_000, "1 KB note (baseline)": 1_000}
 
 
 def write_logs(data: Path, size: int = SIZES["10 MB note"]) -> None:

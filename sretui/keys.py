@@ -70,8 +70,9 @@ SCREEN_KEYS: dict[str, tuple[KeySpec, ...]] = {
     ),
     "full_text": (
         KeySpec("full_text.back", "escape", "back", "Back"),
-        KeySpec("full_text.top", "home", "top", "Top"),
-        KeySpec("full_text.bottom", "end", "bottom", "End"),
+        # priority: before the Log's own home/end, which animate the scroll for a second
+        KeySpec("full_text.top", "home", "top", "Top", priority=True),
+        KeySpec("full_text.bottom", "end", "bottom", "End", priority=True),
     ),
     "incident_text": (
         KeySpec("incident_text.back", "escape", "back", "Back"),
