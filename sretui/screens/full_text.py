@@ -8,6 +8,7 @@ scrolls like a short one.
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,6 +22,8 @@ from textual.widgets import Footer, Log, Static
 from sretui.domain.text import safe_text
 from sretui.keys import screen_bindings
 from sretui.screens.base import SreScreen
+
+CHUNK = 10_000  # lines written to the Log between two turns of the event loop
 
 
 def wrapped(text: str, width: int) -> list[str]:
@@ -87,12 +90,21 @@ class FullTextScreen(SreScreen):
 
     @on(Wrapped)
     def show_wrapped(self, message: Wrapped) -> None:
+        self.shown_width = message.width
+        self.fill(message.lines)
+
+    @work(exclusive=True, group="full-text-fill", exit_on_error=False)
+    async def fill(self, lines: list[str]) -> None:
+        """The lines into the Log in chunks, yielding between them, so that a 10 MB text
+        (a quarter of a million lines) never holds the event loop for long, and Esc or a
+        resize (which starts this again) is handled at once."""
         log = self.query_one(Log)
         line = log.scroll_offset.y
         log.clear()
-        log.write_lines(message.lines, scroll_end=False)
-        log.scroll_to(y=min(line, max(len(message.lines) - 1, 0)), animate=False)
-        self.shown_width = message.width
+        for start in range(0, len(lines), CHUNK):
+            log.write_lines(lines[start : start + CHUNK], scroll_end=False)
+            await asyncio.sleep(0)
+        log.scroll_to(y=min(line, max(len(lines) - 1, 0)), animate=False)
 
     def action_back(self) -> None:
         self.dismiss()
