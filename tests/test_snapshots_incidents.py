@@ -33,3 +33,9 @@ def test_status_starts_on_the_next_state(snap_compare, snapshot_dirs) -> None:
 def test_incident_drafts(snap_compare, snapshot_dirs) -> None:
     app = incident_app(snapshot_dirs)
     assert snap_compare(app, run_before=pressing("2", "u"), terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_full_text(snap_compare, snapshot_dirs, size) -> None:
+    app = incident_app(snapshot_dirs)
+    assert snap_compare(app, run_before=pressing("2", "t"), terminal_size=size)

@@ -43,7 +43,7 @@ def wrapped(text: str, width: int) -> list[str]:
             else:
                 out.append(line[start:cut])
                 start = cut + 1
-        out.append(line[start:])
+        out.append(line[start:] or " ")  # Log.write_lines drops empty lines: keep the gap
     return out
 
 

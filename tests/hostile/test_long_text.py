@@ -49,4 +49,5 @@ def test_wrapping_breaks_at_spaces_and_makes_outside_text_safe() -> None:
     assert wrapped("aaa bbb ccc", 10) == ["aaa bbb", "ccc"]
     assert wrapped("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
     assert wrapped("one\ntwo \x1b]52;c;aGk=\x07three", 40) == ["one", "two three"]
-    assert wrapped("", 10) == [""]
+    assert wrapped("", 10) == [" "]  # an empty line stays a line (Log drops "")
+    assert wrapped("a\n\nb", 10) == ["a", " ", "b"]
