@@ -30,6 +30,7 @@ from sretui.domain.incident import (
     record_comms,
 )
 from sretui.domain.postmortem import draft_postmortem
+from sretui.domain.text import safe_text
 from sretui.keys import screen_bindings
 from sretui.screens.base import SreScreen
 from sretui.screens.incident_forms import Confirm, confirmed
@@ -181,7 +182,7 @@ class IncidentTextScreen(SreScreen):
             )
         except (IncidentError, *SAVE_ERRORS) as exc:
             # The text stays in the editor: fix the disk and press ctrl+s again.
-            self.notify(f"Could not save: {exc}", severity="error", markup=False)
+            self.notify(f"Could not save: {safe_text(str(exc))}", severity="error", markup=False)
             return
         self.loaded_body = body
         self.notify(f"Saved {path}", markup=False)
@@ -211,7 +212,8 @@ class IncidentTextScreen(SreScreen):
             return
         except SAVE_ERRORS as exc:
             # The text stays in the editor, unsaved, so ctrl+r can be pressed again.
-            self.notify(f"Not recorded as sent: {exc}", severity="error", markup=False)
+            said = safe_text(str(exc))
+            self.notify(f"Not recorded as sent: {said}", severity="error", markup=False)
             return
         self.loaded_body = body
         self.notify("Recorded as sent; the check-in timer starts again.")

@@ -705,10 +705,12 @@ class IncidentsScreen(AreaScreen):
                 created_by=self.runtime.workspace.user,
                 now=self.runtime.now(),
             )
-        except AlertError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        except AlertError as exc:  # Alertmanager down or refusing: the comment is kept
+            self._refused(exc)
             return
-        if incident is not None:
+        if incident is None:
+            self._saved()
+        else:
             await self._apply_to(
                 incident.id,
                 record_silence,
