@@ -7,8 +7,9 @@ Starts Prometheus on loopback with three days of backfilled counters for 20 serv
 2. The very same PromQL queries fired with a bare httpx client and the same concurrency, only
    parsing the JSON: median wall time. The ratio of 1 to 2 is the client's overhead (goal <= 1.3).
 3. The app during a refresh of those 200 SLOs, first when the table fills and then when its
-   rows are updated: time from a key press to the screen switching, and how long the event
-   loop stalls (goal: p95 <= 100 ms, worst <= 250 ms, stall <= 100 ms).
+   rows are updated: time from a key press to the app switching mode and to the new screen
+   being drawn, and how long the event loop stalls, from a probe that runs all the time
+   (goal, on the drawn times: p95 <= 100 ms, worst <= 250 ms, stall <= 100 ms).
 
     .venv/bin/python benchmarks/budgets.py [--runs 3]
 """
@@ -17,12 +18,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -134,64 +138,121 @@ async def through_sretui(url: str, definitions: list[SLO], at: datetime) -> floa
         await source.aclose()
 
 
-Timings = tuple[list[float], list[float]]
+PROBE = 0.01  # the loop-lag probe sleeps this long and records how late it wakes
+TAIL = 0.5  # keys and probes go on this long after the refresh, while the table is updated
+GOAL_P95, GOAL_WORST, GOAL_STALL = 0.100, 0.250, 0.100
 
 
-async def responsiveness_during_refresh(url: str, definitions: list[SLO]) -> list[Timings]:
-    """Key press -> screen switch times, and event-loop lag samples, while the app refreshes
-    every SLO: during the first refresh (the table fills) and during a second one (the rows
-    are updated). Keys are posted as the terminal driver would (not through Pilot.press, which
-    waits for the app to go idle)."""
+@dataclass
+class Phase:
+    """What one refresh measured: per key press, the time until the app switched mode and
+    until the new screen had been drawn; and every loop-lag sample taken meanwhile."""
+
+    switched: list[float] = field(default_factory=list)
+    drawn: list[float] = field(default_factory=list)
+    lags: list[float] = field(default_factory=list)
+    refresh: float = 0.0  # how long the refresh itself took, keys and all
+
+
+async def probe_loop_lag(lags: list[float]) -> None:
+    """Sleep PROBE seconds over and over, recording how late each wake-up is: anything that
+    holds the event loop (a handler, a render, a worker's step) shows as lag."""
+    while True:
+        tick = time.perf_counter()
+        await asyncio.sleep(PROBE)
+        lags.append(time.perf_counter() - tick - PROBE)
+
+
+async def responsiveness_during_refresh(url: str, definitions: list[SLO]) -> list[Phase]:
+    """Key press -> screen switch times, and event-loop lag, while the app refreshes every SLO:
+    during the first refresh (the table fills) and during a second one (the rows are updated),
+    and for TAIL seconds after each, while the table takes the new numbers.
+
+    The app is the real one (`SreApp` on a `Runtime` that builds its own Prometheus client).
+    Keys are posted as the terminal driver would (not through Pilot.press, which waits for the
+    app to go idle). A press counts as done when the app has switched mode and then sent the
+    terminal a frame of the new screen, which is when the user sees it. Frames are seen at
+    `App._display` (private: Textual has no public hook), called with every composed frame and
+    writing nothing in a headless run; it includes the 50 ms by which Textual's `switch_mode`
+    holds back the first frame (`delay_update`). The lag probe runs all the time, in its own
+    task, so a stall while a key is being handled is measured too."""
     from textual import events
 
     from sretui.app import SreApp
+    from sretui.services.runtime import Runtime
     from sretui.services.workspace import open_workspace
 
     with tempfile.TemporaryDirectory() as folder:
         workspace = open_workspace(config_dir=folder, data_dir=folder, prometheus_url=url)
         workspace.definitions.slos = definitions
-        app = SreApp(workspace, live=False)
-        phases: list[Timings] = []
+        app = SreApp(Runtime(workspace), live=False)
+        frames: dict[object, float] = {}  # the time of each screen's latest frame
+        display = app._display
+
+        def on_frame(screen: Any, update: Any) -> None:
+            display(screen, update)
+            if update is not None and not app._batch_count:  # a frame the terminal gets
+                frames[screen] = time.perf_counter()
+
+        app._display = on_frame  # type: ignore[method-assign]
+        phases: list[Phase] = []
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("2", "1")  # mount both screens first
             await pilot.pause()
             for _ in range(2):
-                keys: list[float] = []
-                lags: list[float] = []
+                phase = Phase()
+                probe = asyncio.create_task(probe_loop_lag(phase.lags))
+                refresh_started = time.perf_counter()
                 worker = app.refresh_now("budgets")
                 await asyncio.sleep(0.2)  # let the refresh get going
                 target = ["incidents", "budgets"]
-                while not worker.is_finished:
-                    tick = time.perf_counter()
-                    await asyncio.sleep(0.01)
-                    lags.append(time.perf_counter() - tick - 0.01)
-                    mode = target[len(keys) % 2]
+                stop_at = math.inf
+                while time.perf_counter() < stop_at:
+                    await asyncio.sleep(0.01)  # a moment between one key and the next
+                    mode = target[len(phase.switched) % 2]
                     start = time.perf_counter()
                     app.post_message(events.Key("2" if mode == "incidents" else "1", None))
-                    while app.current_mode != mode and not worker.is_finished:
+                    while app.current_mode != mode:
                         await asyncio.sleep(0.001)
-                    if app.current_mode == mode:
-                        keys.append(time.perf_counter() - start)
+                    phase.switched.append(time.perf_counter() - start)
+                    while frames.get(app.screen, 0.0) < start:
+                        await asyncio.sleep(0.001)
+                    phase.drawn.append(frames[app.screen] - start)
+                    if worker.is_finished and stop_at == math.inf:
+                        phase.refresh = time.perf_counter() - refresh_started
+                        stop_at = time.perf_counter() + TAIL
                 await worker.wait()
-                # The board is published as the worker ends: sample the loop a little longer so
-                # the table update it causes is measured too.
-                for _ in range(30):
-                    tick = time.perf_counter()
-                    await asyncio.sleep(0.01)
-                    lags.append(time.perf_counter() - tick - 0.01)
+                probe.cancel()
                 await pilot.press("1")
                 await pilot.pause()
-                phases.append((keys, lags))
+                phases.append(phase)
         return phases
 
 
-def report(label: str, keys: list[float], lags: list[float]) -> None:
-    keys, lags = sorted(keys), sorted(lags)
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def key_summary(values: list[float]) -> str:
+    return (
+        f"median {statistics.median(values) * 1000:.0f} ms, "
+        f"p95 {percentile(values, 0.95) * 1000:.0f} ms, worst {max(values) * 1000:.0f} ms"
+    )
+
+
+def report(label: str, phase: Phase) -> bool:
+    """Print one phase's line; True when it meets the goals (judged on the drawn times)."""
+    drawn, lags = phase.drawn, phase.lags
     print(
-        f"{label}: key press -> screen switch: median {statistics.median(keys) * 1000:.0f} ms, "
-        f"p95 {keys[int(len(keys) * 0.95)] * 1000:.0f} ms, worst {keys[-1] * 1000:.0f} ms "
-        f"over {len(keys)} presses; event-loop stall: median "
-        f"{statistics.median(lags) * 1000:.1f} ms, worst {lags[-1] * 1000:.1f} ms"
+        f"{label}: key press -> mode switched: {key_summary(phase.switched)}; "
+        f"-> new screen drawn: {key_summary(drawn)} over {len(drawn)} presses; "
+        f"event-loop stall: median {statistics.median(lags) * 1000:.1f} ms, "
+        f"worst {max(lags) * 1000:.1f} ms over {len(lags)} probes; "
+        f"the refresh took {phase.refresh:.1f} s"
+    )
+    return (
+        percentile(drawn, 0.95) <= GOAL_P95 and max(drawn) <= GOAL_WORST and max(lags) <= GOAL_STALL
     )
 
 
@@ -224,9 +285,14 @@ def main() -> None:
         print(f"raw httpx:         median {raw_median:.2f} s over {args.runs}")
         print(f"BudgetService:     median {ours_median:.2f} s over {args.runs}")
         print(f"ratio: {ratio:.2f}x (goal <= 1.30x) {'OK' if ratio <= 1.3 else 'OVER'}")
-    for label, (keys, lags) in zip(("first refresh", "next refresh"), phases, strict=True):
-        report(label, keys, lags)
-    print("goal: p95 <= 100 ms, worst <= 250 ms, stall <= 100 ms")
+    met = [
+        report(label, phase)
+        for label, phase in zip(("first refresh", "next refresh"), phases, strict=True)
+    ]
+    print(
+        "goal (key press -> new screen drawn, and stall): p95 <= 100 ms, worst <= 250 ms, "
+        f"stall <= 100 ms: {'OK' if all(met) else 'OVER'}"
+    )
 
 
 if __name__ == "__main__":

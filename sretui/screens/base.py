@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol
 
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.signal import Signal
-from textual.widgets import Footer
 from textual.worker import Worker
 
 from sretui.areas import AREAS_BY_ID
@@ -19,6 +19,7 @@ from sretui.domain.health import HealthStatus
 from sretui.services.alerts import AlertBoard
 from sretui.services.budgets import BudgetBoard
 from sretui.services.runtime import Runtime
+from sretui.widgets.key_footer import KeyFooter
 from sretui.widgets.status_header import StatusHeader
 
 
@@ -89,11 +90,30 @@ class AreaScreen(SreScreen):
     """Base for the screen of one area (one app mode). Subclasses implement `compose_body`."""
 
     AREA = "overview"
+    _styled_for: tuple[object, ...] | None = None  # what the styles depended on when hidden
+
+    def _style_context(self) -> tuple[object, ...]:
+        """What, outside this screen, its widgets' styles depend on besides the stylesheet."""
+        app = self.app
+        return (app.theme, app.ansi_color, app.classes, app.pseudo_classes, app.size)
+
+    @on(events.ScreenSuspend)
+    def _remember_style_context(self) -> None:
+        self._styled_for = self._style_context()
+
+    @on(events.ScreenResume)
+    def _keep_styles_if_unchanged(self, event: events.ScreenResume) -> None:
+        # Textual applies CSS to every widget again each time a screen is shown, and every
+        # widget then draws itself again: 20-35 ms and a full repaint per switch, for the same
+        # result when nothing above changed (a new theme or stylesheet is applied by
+        # switch_mode anyway). Textual skips it the same way when an opaque screen is popped.
+        if self._styled_for is not None and self._styled_for == self._style_context():
+            event.refresh_styles = False
 
     def compose(self) -> ComposeResult:
         yield self.status_header(AREAS_BY_ID[self.AREA].title)
         yield from self.compose_body()
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

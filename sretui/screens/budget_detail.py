@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sretui.domain.budget import DOWNTIME_PERIODS, PROJECTION_WINDOW, BudgetReport, allowed_downtime
 from sretui.domain.durations import format_duration, humanize_duration
@@ -28,6 +28,7 @@ from sretui.widgets.budget_text import (
     state_with_alerting,
 )
 from sretui.widgets.chart import BlockChart
+from sretui.widgets.key_footer import KeyFooter
 
 
 def burn_sentence(report: BudgetReport) -> str:
@@ -148,7 +149,7 @@ class BudgetDetailScreen(SreScreen):
             yield Static(id="detail-alerts", classes="section")
             yield Static(id="detail-policy", classes="section")
             yield Static(id="detail-downtime", classes="section")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sre.budgets_signal.subscribe(self, self.show_board)

@@ -1,8 +1,9 @@
 """`1`: every SLO's error budget, worst first; Enter opens the detail.
 
-The table is updated in place on each refresh (changed cells only, then one sort), never
-rebuilt, so 200 SLOs refresh without stalling the UI. Columns have a priority: on a narrow
-terminal the least important ones are left out, so nothing needs horizontal scrolling."""
+The table is updated in place on each refresh (changed cells only, in one batch, then the rows
+that moved), never rebuilt, so 200 SLOs refresh without stalling the UI (see
+widgets/budget_table.py). Columns have a priority: on a narrow terminal the least important
+ones are left out, so nothing needs horizontal scrolling."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from sretui.domain.durations import humanize_duration
 from sretui.domain.slo import BudgetState
 from sretui.keys import screen_bindings
 from sretui.screens.base import AreaScreen
-from sretui.services.budgets import BudgetBoard, BudgetRow, worst_first_key
+from sretui.services.budgets import BudgetBoard, BudgetRow
+from sretui.widgets.budget_table import BudgetTable
 from sretui.widgets.budget_text import (
     budget_bar,
     burn_text,
@@ -57,16 +59,10 @@ COLUMNS: tuple[Column, ...] = (
 BURN_COLUMNS = ("1h", "6h", "1d", "3d")
 
 
-class NameCell(Text):
-    """The SLO cell: its text carries markers ("(stale)"), so the name rides along for sorting."""
-
-    slo_name: str = ""
-
-
-def name_cell(row: BudgetRow) -> NameCell:
+def name_cell(row: BudgetRow) -> Text:
+    """The SLO's name, with markers: "(stale)", "(data 2%)"."""
     report = row.report
-    cell = NameCell(report.slo.name)
-    cell.slo_name = report.slo.name
+    cell = Text(report.slo.name)
     if row.error and report.state is not BudgetState.ERROR:
         cell.append(" (stale)", style="yellow")
     if report.partial:
@@ -161,7 +157,7 @@ class BudgetsScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Reading budgets…", style="dim"), id="budgets-status")
-        yield DataTable(id="budgets-table", cursor_type="row", zebra_stripes=True)
+        yield BudgetTable(id="budgets-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.sre.budgets_signal.subscribe(self, self.show_board)
@@ -178,7 +174,7 @@ class BudgetsScreen(AreaScreen):
 
     def show_board(self, board: BudgetBoard) -> None:
         self._board = board
-        table: DataTable[Text] = self.query_one("#budgets-table", DataTable)
+        table = self.query_one("#budgets-table", BudgetTable)
         ordered = board.ordered()
         cells = {row.report.slo.name: row_cells(row) for row in ordered}
         name_width = max((cell["slo"].cell_len for cell in cells.values()), default=0)
@@ -190,13 +186,13 @@ class BudgetsScreen(AreaScreen):
             self._update(table, cells)
         order = [row.report.slo.name for row in ordered]
         if order != self._order:
-            self._sort(table, board)
+            self._sort(table, order)
             self._order = order
         status = self.query_one("#budgets-status", Static)
         status.update(board_summary(board, self.runtime.now()))
 
     def _rebuild(
-        self, table: DataTable[Text], columns: tuple[Column, ...], cells: dict[str, dict[str, Text]]
+        self, table: BudgetTable, columns: tuple[Column, ...], cells: dict[str, dict[str, Text]]
     ) -> None:
         """New columns (first show, a resize, a longer name): the only full rebuild."""
         selected = self._selected(table)
@@ -212,27 +208,32 @@ class BudgetsScreen(AreaScreen):
         if selected in self._shown:
             table.move_cursor(row=table.get_row_index(selected))
 
-    def _update(self, table: DataTable[Text], cells: dict[str, dict[str, Text]]) -> None:
-        """Change only the cells whose text or style changed; add and drop rows as SLOs come
-        and go."""
+    def _update(self, table: BudgetTable, cells: dict[str, dict[str, Text]]) -> None:
+        """Change only the cells whose text or style changed, in one batch that redraws only
+        their rows; add and drop rows as SLOs come and go."""
         for name in [n for n in self._shown if n not in cells]:
             table.remove_row(name)
             del self._shown[name]
+        changes: dict[str, dict[str, Text]] = {}
         for name, row in cells.items():
             shown = self._shown.get(name)
             if shown is None:
                 table.add_row(*(row[c.key] for c in self._columns), key=name)
             else:
-                for column in self._columns:
-                    if not _same(shown[column.key], row[column.key]):
-                        table.update_cell(name, column.key, row[column.key])
+                changed = {
+                    column.key: row[column.key]
+                    for column in self._columns
+                    if not _same(shown[column.key], row[column.key])
+                }
+                if changed:
+                    changes[name] = changed
             self._shown[name] = row
+        table.update_rows(changes)
 
-    def _sort(self, table: DataTable[Text], board: BudgetBoard) -> None:
+    def _sort(self, table: BudgetTable, order: list[str]) -> None:
         """Put rows in worst-first order, keeping the cursor on the same SLO."""
         selected = self._selected(table)
-        rank = {name: worst_first_key(row.report) for name, row in board.rows.items()}
-        table.sort("slo", key=lambda cell: rank[cell.slo_name])
+        table.reorder(order)
         if selected in self._shown:
             table.move_cursor(row=table.get_row_index(selected))
 

@@ -17,11 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.events import Resize
 from textual.message import Message
-from textual.widgets import Footer, Log, Static
+from textual.widgets import Log, Static
 
 from sretui.domain.text import safe_text
 from sretui.keys import screen_bindings
 from sretui.screens.base import SreScreen
+from sretui.widgets.key_footer import KeyFooter
 
 CHUNK = 10_000  # lines written to the Log between two turns of the event loop
 
@@ -74,7 +75,7 @@ class FullTextScreen(SreScreen):
         title.append(f"  ({len(self.text):,} characters; Esc goes back)", style="dim")
         yield Static(title, id="full-text-title")
         yield Log(id="full-text", auto_scroll=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(Log).focus()

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from sretui.domain.comms import (
     customer_status,
@@ -36,6 +36,7 @@ from sretui.screens.base import SreScreen
 from sretui.screens.incident_forms import Confirm, confirmed
 from sretui.services.exports import export_incident_text
 from sretui.services.incidents import SAVE_ERRORS, IncidentService
+from sretui.widgets.key_footer import KeyFooter
 
 FILL_IN = "[fill in:"
 
@@ -96,7 +97,7 @@ class IncidentTextScreen(SreScreen):
         yield header
         yield Static(Text("Reading the incident…", style="dim"), id="text-title")
         yield TextArea("", id="text-body", soft_wrap=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.load(self.kind)

@@ -9,13 +9,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from sretui.domain.text import safe_text
 from sretui.keys import screen_bindings
 from sretui.screens.base import SreScreen
 from sretui.screens.incident_forms import Confirm, confirmed
 from sretui.services.alerts import AlertError, AlertService
+from sretui.widgets.key_footer import KeyFooter
 
 
 class SilencesScreen(SreScreen):
@@ -34,7 +35,7 @@ class SilencesScreen(SreScreen):
         for column in ("State", "Ends", "By", "Matchers", "Comment", "Id"):
             table.add_column(column, key=column)
         yield table
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.action_refresh()

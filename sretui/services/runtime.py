@@ -5,6 +5,10 @@ backend health) and the clients and services that fill them. Each `refresh_*` / 
 coroutine does one round of work and returns what changed; the app's refresh loops run them in
 workers, re-arm their timers and publish the results. Importing this module stays cheap: clients
 and services are imported when first used.
+
+The metrics client lives on a `BackendLoop` (its own thread): `metrics_source()` hands out a
+`BackendSource` whose calls run there, and a budgets round runs there whole, so the app's event
+loop is left to draw and to handle keys.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sretui.domain.health import HealthState, HealthStatus
 from sretui.services.alerts import AlertBoard
+from sretui.services.backend_loop import BackendLoop, BackendSource
 from sretui.services.budgets import BudgetBoard
 from sretui.services.workspace import Workspace
 
@@ -64,6 +69,8 @@ class Runtime:
         self._metrics_given = metrics
         self._alertmanager_given = alertmanager
         self._metrics: asyncio.Task[MetricsSource | None] | None = None
+        self._backend = BackendLoop()
+        self._metrics_here: BackendSource | None = None
         self._alertmanager: asyncio.Task[AlertClient | None] | None = None
         self._monitor: HealthMonitor | None = None
         self._incidents: IncidentService | None = None
@@ -121,8 +128,18 @@ class Runtime:
     # -- clients, each made once --------------------------------------------------------------
 
     async def metrics_source(self) -> MetricsSource | None:
-        """The one metrics client of this session. Every caller awaits the same construction,
-        so a caller that arrives while it is being built waits for it instead of seeing none."""
+        """The one metrics client of this session, for use on the app's loop: its calls run on
+        the backend loop. Every caller awaits the same construction, so a caller that arrives
+        while it is being built waits for it instead of seeing none."""
+        source = await self._backend_metrics()
+        if source is None:
+            return None
+        if self._metrics_here is None or self._metrics_here.source is not source:
+            self._metrics_here = BackendSource(source, self._backend)
+        return self._metrics_here
+
+    async def _backend_metrics(self) -> MetricsSource | None:
+        """The client itself, to be used only on the backend loop."""
         if not isinstance(self._metrics_given, _Unset):
             return self._metrics_given
         if self._metrics is None:
@@ -173,11 +190,12 @@ class Runtime:
         """Read every SLO once into the board; None when there is nothing to read."""
         from sretui.services.budgets import BudgetService
 
-        source = await self.metrics_source()
+        source = await self._backend_metrics()
         slos = self.workspace.definitions.slos
         if source is None or not slos:
             return None
-        reports = await BudgetService(source, slos, clock=self.now).refresh()
+        service = BudgetService(source, slos, clock=self.now)
+        reports = await self._backend.run(service.refresh())
         self.budget_board.apply(reports, self.now())
         return self.budget_board
 
@@ -216,8 +234,11 @@ class Runtime:
         """Close the clients this runtime made or was given."""
         metrics = await _made(self._metrics, self._metrics_given)
         alertmanager = await _made(self._alertmanager, self._alertmanager_given)
-        if metrics is not None:
-            await metrics.aclose()
+        try:
+            if metrics is not None:
+                await self._backend.run(metrics.aclose())
+        finally:
+            self._backend.close()
         if alertmanager is not None:
             await alertmanager.aclose()
 
