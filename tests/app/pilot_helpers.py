@@ -49,3 +49,12 @@ def pressing(*keys: str, then: Callable[[Any], Awaitable[None]] | None = None) -
             await settle(pilot)
 
     return run_before
+
+
+def border_title(app: Any) -> str:
+    """The open dialog's border title as plain text (a `Text`, or markup Textual escaped)."""
+    from textual.containers import Vertical
+    from textual.content import Content
+
+    title = app.screen.query_one(Vertical).border_title
+    return title.plain if hasattr(title, "plain") else Content.from_markup(title or "").plain

@@ -9,10 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from app.pilot_helpers import press, settle
+from app.pilot_helpers import border_title, press, settle
 from conftest import FIXED_NOW
-from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import DataTable, OptionList, Static
 
 from sretui.app import make_app
@@ -71,11 +69,6 @@ def _toasts(app) -> list[str]:
     return [str(toast.render()) for toast in app.screen.query("Toast")]
 
 
-def _border_title(app) -> str:
-    """The dialog's border title as drawn (Textual keeps it as escaped markup)."""
-    return Content.from_markup(app.screen.query_one(Vertical).border_title or "").plain
-
-
 def _row(table: DataTable, index: int = 0) -> list[str]:
     return [str(cell) for cell in table.get_row_at(index)]
 
@@ -125,7 +118,7 @@ async def test_markup_in_outside_text_is_shown_as_text_everywhere(
         # x: the alert name goes into a border title, the labels into the confirmation
         await press(pilot, "x")
         assert isinstance(app.screen, ChoicePrompt)
-        assert _border_title(app) == f"Silence Burn{MARK} for"
+        assert border_title(app) == f"Silence Burn{MARK} for"
         await press(pilot, "enter")
         app.screen.query_one("#prompt-input").value = f"why {MARK}"
         await press(pilot, "enter")
@@ -141,7 +134,7 @@ async def test_markup_in_outside_text_is_shown_as_text_everywhere(
         row = _row(app.screen.query_one("#silences-table", DataTable))
         assert row[2] == f"ada{MARK}" and row[4] == f"why {MARK}" and "[/full]" in row[3]
         await press(pilot, "e")
-        assert MARK not in _border_title(app)  # a fixed title, the id in the body
+        assert MARK not in border_title(app)  # a fixed title, the id in the body
         await press(pilot, "n", "escape")
 
         # u: the drafts screen; the bell's toast names the title

@@ -16,12 +16,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from app.pilot_helpers import press, settle
+from app.pilot_helpers import border_title, press, settle
 from conftest import write
 from hostile.payloads import PAYLOADS, forbidden_in
 from realservers import RunningServer, start_alertmanager
-from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import DataTable, Input
 
 from sretui.app import make_app
@@ -70,11 +68,6 @@ def _cells(table: DataTable) -> list[str]:
     return [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)]
 
 
-def _border_title(app: object) -> str:
-    title = app.screen.query_one(Vertical).border_title  # type: ignore[attr-defined]
-    return title.plain if hasattr(title, "plain") else Content.from_markup(title or "").plain
-
-
 async def test_alertmanager_text_is_shown_as_text(
     tmp_path: Path, alertmanager: RunningServer
 ) -> None:
@@ -95,7 +88,7 @@ async def test_alertmanager_text_is_shown_as_text(
             table.move_cursor(row=row)
             await press(pilot, "x")  # silence: the alert's name in the border title
             assert isinstance(app.screen, ChoicePrompt)
-            seen.append(_border_title(app))
+            seen.append(border_title(app))
             await press(pilot, "escape", "d")  # declare from it: the summary as the title
             assert isinstance(app.screen, DeclareForm)
             seen.append(app.screen.query_one("#title", Input).value)
