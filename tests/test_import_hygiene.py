@@ -10,6 +10,9 @@ import sys
 import pytest
 
 import sretui.domain
+from sretui.services.workspace import examples_dir
+
+EXAMPLES = examples_dir()
 
 HEAVY = ("textual", "httpx")
 
@@ -30,14 +33,14 @@ LIGHT_MODULES = [
 ]
 
 
-def _loaded_after(code: str) -> set[str]:
+def _loaded_after(code: str, watched: tuple[str, ...] = HEAVY) -> set[str]:
     probe = f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
     names = set(result.stdout.split())
-    return {heavy for heavy in HEAVY if heavy in names}
+    return {name for name in watched if name in names}
 
 
 def test_there_are_domain_modules() -> None:
@@ -67,3 +70,27 @@ def test_offline_cli_paths_import_neither(argv: list[str]) -> None:
         f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
     )
     assert _loaded_after(code) == set()
+
+
+# What `sretui check` and the help texts must not import either: each costs a large share of
+# the 1.3x start-up budget of docs/performance.md (dataclasses with inspect about 4 ms plus
+# about 1 ms a class, msgspec about 11 ms, markdown-it 20-35 ms, against a floor of about 37 ms).
+# Definitions are NamedTuples or plain classes; msgspec is for the event logs.
+SLOW_FOR_CHECK = ("dataclasses", "msgspec", "markdown_it", "sretui.store.files")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["toil", "--help"],
+        ["check", "--config-dir", str(EXAMPLES), "--data-dir", "/tmp/sretui-hygiene"],
+        ["check", "--config-dir", "/nonexistent"],
+    ],
+)
+def test_check_and_help_stay_light(argv: list[str]) -> None:
+    code = (
+        "import sys\nfrom sretui.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+    )
+    assert _loaded_after(code, SLOW_FOR_CHECK) == set()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from sretui import __version__
 from sretui.cli.common import (
@@ -20,12 +21,19 @@ from sretui.cli.common import (
 )
 from sretui.store.errors import StoreError
 
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
 
 def build_parser(
     argv: Sequence[str] | None = None, *, full: bool = False
 ) -> argparse.ArgumentParser:
-    """The parser for `argv` (every subcommand listed; the heavy ones built only when used),
-    or for everything with `full`."""
+    """The parser for `argv`, or for everything with `full`.
+
+    Every subcommand is listed (in `sretui --help` and as a choice), but only the ones `argv`
+    names get their arguments: building a sub-parser's arguments costs argparse about half a
+    millisecond each, and the incident one imports the incident domain for its enums, which
+    `check` and `toil --help` must not pay for."""
     parser = argparse.ArgumentParser(
         prog="sretui",
         description="A terminal console for on-call engineers. Without a command, opens the app.",
@@ -35,19 +43,30 @@ def build_parser(
     parser.add_argument("--version", action="version", version=f"sretui {__version__}")
     add_common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    named = set(argv or ())
+    for name, summary in SUBCOMMANDS.items():
+        if full or name in named:
+            BUILDERS.get(name, _add_area)(sub, name, summary)
+        else:
+            sub.add_parser(name, help=summary, add_help=False)
+    return parser
 
+
+def _add_check(sub: Subparsers, name: str, summary: str) -> None:
     check = sub.add_parser(
-        "check",
-        help="validate every definition file",
+        name,
+        help=summary,
         description="Validate sretui.toml, SLOs, runbooks and game-day plans. "
         "Prints each problem as path:line: message and exits 1 when there is any.",
     )
     add_common(check)
     check.add_argument("--json", action="store_true", help="print the problems as JSON")
 
+
+def _add_budget(sub: Subparsers, name: str, summary: str) -> None:
     budget = sub.add_parser(
-        "budget",
-        help=AREA_COMMANDS["budget"],
+        name,
+        help=summary,
         description="Error budgets of every SLO, read now from the metrics backend. "
         "Exit status: 0 fine, 1 an SLO is under --fail-under (or unreadable), "
         "3 the backend could not be read.",
@@ -74,23 +93,18 @@ def build_parser(
     )
     add_common(rules)
 
-    if full or "incident" in (argv or ()):
-        from sretui.cli.incident import add_parser as add_incident_parser
 
-        add_incident_parser(sub, add_common)
-    else:
-        # The incident parser names the domain's enums: only build it for `incident`, so
-        # `check`, `toil --help` and the app never import the incident domain to start.
-        area = sub.add_parser("incident", help=AREA_COMMANDS["incident"], add_help=False)
-        add_common(area)
+def _add_incident(sub: Subparsers, name: str, summary: str) -> None:
+    from sretui.cli.incident import add_parser as add_incident_parser
 
-    for name, summary in AREA_COMMANDS.items():
-        if name in ("budget", "incident"):
-            continue
-        area = sub.add_parser(name, help=summary, description=summary)
-        add_common(area)
-        area.add_argument("--json", action="store_true", help="print data as JSON")
-    return parser
+    add_incident_parser(sub, add_common)
+
+
+def _add_area(sub: Subparsers, name: str, summary: str) -> None:
+    """An area whose commands are not built yet: it takes the common flags and says so."""
+    area = sub.add_parser(name, help=summary, description=summary)
+    add_common(area)
+    area.add_argument("--json", action="store_true", help="print data as JSON")
 
 
 def _percent(value: str) -> float:
@@ -103,8 +117,9 @@ def _percent(value: str) -> float:
     return number
 
 
-# Subcommands for each area; each later issue fills in its own.
-AREA_COMMANDS = {
+# Every subcommand, in the order `sretui --help` lists them; each later issue fills in its own.
+SUBCOMMANDS = {
+    "check": "validate every definition file",
     "budget": "error budgets and burn rates from Prometheus",
     "incident": "declare and run incidents",
     "runbook": "list and step through runbooks",
@@ -151,6 +166,12 @@ def cmd_app(args: argparse.Namespace) -> int:
     app.run()
     return app.return_code or 0
 
+
+BUILDERS: dict[str, Callable[[Subparsers, str, str], None]] = {
+    "check": _add_check,
+    "budget": _add_budget,
+    "incident": _add_incident,
+}
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check,

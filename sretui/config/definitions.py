@@ -7,7 +7,6 @@ drops only the ones with problems, so one typo never hides the rest of the app.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -37,16 +36,18 @@ OBJECTIVE_DECIMALS = 6
 CALENDAR_WINDOWS = {Calendar.MONTH: timedelta(days=30), Calendar.WEEK: timedelta(days=7)}
 
 
-@dataclass(slots=True)
 class Definitions:
     """Everything loaded from a config dir, with the problems found on the way."""
 
-    config_dir: Path
-    slos: list[SLO] = field(default_factory=list)
-    runbooks: list[Runbook] = field(default_factory=list)
-    gamedays: list[GameDay] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
+    __slots__ = ("config_dir", "files", "gamedays", "problems", "runbooks", "slos")
+
+    def __init__(self, config_dir: Path) -> None:
+        self.config_dir = config_dir
+        self.slos: list[SLO] = []
+        self.runbooks: list[Runbook] = []
+        self.gamedays: list[GameDay] = []
+        self.problems: list[Problem] = []
+        self.files: list[Path] = []
 
 
 def load_definitions(config_dir: Path) -> Definitions:

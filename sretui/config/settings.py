@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 from sretui.domain.endpoint import BasicAuth as BasicAuth  # re-exported: loaders, tests
 from sretui.domain.endpoint import Endpoint
 
 
-@dataclass(frozen=True, slots=True)
-class RefreshSettings:
+class RefreshSettings(NamedTuple):
     """Seconds between automatic refreshes."""
 
     budgets: float = 30.0
@@ -22,21 +22,20 @@ class RefreshSettings:
 
 
 # The incident workflow's check-in cadence: SEV1 every 15 minutes, SEV2 every 30.
-DEFAULT_CHECK_IN: Mapping[str, timedelta] = {
-    "SEV1": timedelta(minutes=15),
-    "SEV2": timedelta(minutes=30),
-}
+DEFAULT_CHECK_IN: Mapping[str, timedelta] = MappingProxyType(
+    {"SEV1": timedelta(minutes=15), "SEV2": timedelta(minutes=30)}
+)
+NO_KEYMAP: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     user: str
     on_call: tuple[str, ...] = ()
     data_dir: Path | None = None
     prometheus: Endpoint | None = None
     alertmanager: Endpoint | None = None
-    refresh: RefreshSettings = field(default_factory=RefreshSettings)
-    keymap: Mapping[str, str] = field(default_factory=dict)
+    refresh: RefreshSettings = RefreshSettings()
+    keymap: Mapping[str, str] = NO_KEYMAP
     # Status-update cadence per severity ("SEV1" -> 15 min); a severity absent has none.
-    check_in: Mapping[str, timedelta] = field(default_factory=lambda: dict(DEFAULT_CHECK_IN))
+    check_in: Mapping[str, timedelta] = DEFAULT_CHECK_IN
     source_path: Path | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 import urllib.parse
@@ -20,12 +19,13 @@ from sretui.config.settings import (
 )
 from sretui.config.tomlfile import read_toml
 from sretui.domain.endpoint import redact_url
-from sretui.keys import all_binding_ids, binding_keys, invalid_key, keymap_clashes
 
 SETTINGS_FILE = "sretui.toml"
 
 
 def default_user() -> str:
+    import getpass  # here, not at the top: it imports termios, which only this needs
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in some containers
@@ -221,6 +221,9 @@ def _check_in(table: Reader | None) -> dict[str, timedelta] | None:
 def _keymap(table: Reader | None) -> dict[str, str]:
     if table is None:
         return {}
+    # Here, not at the top: only a sretui.toml with a [keymap] pays for the key tables.
+    from sretui.keys import all_binding_ids, binding_keys, invalid_key, keymap_clashes
+
     known = all_binding_ids()
     keymap: dict[str, str] = {}
     for binding_id in list(table.data):

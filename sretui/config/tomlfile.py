@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sretui.config.problems import ConfigError, Problem
 
@@ -22,8 +21,7 @@ _ERROR_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
-@dataclass(frozen=True, slots=True)
-class TomlDocument:
+class TomlDocument(NamedTuple):
     path: Path
     data: dict[str, Any]
     lines: LineIndex

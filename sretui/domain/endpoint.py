@@ -5,23 +5,27 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
+
+NO_HEADERS: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class BasicAuth:
+class BasicAuth(NamedTuple):
     username: str
-    password: str | None = field(default=None, repr=False)  # never in a log or traceback
+    password: str | None = None  # never in a log or traceback: see __repr__
     password_file: Path | None = None
 
+    def __repr__(self) -> str:
+        return f"BasicAuth(username={self.username!r}, password_file={self.password_file!r})"
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+
+class Endpoint(NamedTuple):
     """How to reach an HTTP backend (Prometheus-compatible or Alertmanager)."""
 
     url: str
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = NO_HEADERS
     bearer_token_file: Path | None = None
     basic_auth: BasicAuth | None = None
     ca_file: Path | None = None

@@ -3,9 +3,9 @@ steady-state checks, abort conditions and the checklist around it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class FaultType(StrEnum):
@@ -23,8 +23,7 @@ class ChecklistPhase(StrEnum):
     POST = "post"
 
 
-@dataclass(frozen=True, slots=True)
-class MetricCheck:
+class MetricCheck(NamedTuple):
     """A PromQL expression and the range it must stay in (steady state) or leave (abort)."""
 
     name: str
@@ -39,8 +38,7 @@ class MetricCheck:
         return not (self.max is not None and value > self.max)
 
 
-@dataclass(frozen=True, slots=True)
-class GameDay:
+class GameDay(NamedTuple):
     name: str
     title: str
     hypothesis: str

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class RunbookStep:
+class RunbookStep(NamedTuple):
     title: str
     description: str = ""
     command: str = ""
@@ -17,15 +16,13 @@ class RunbookStep:
     timeout: timedelta | None = None  # escalate when the step takes longer
 
 
-@dataclass(frozen=True, slots=True)
-class Escalation:
+class Escalation(NamedTuple):
     after: timedelta
     contact: str
     context: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Runbook:
+class Runbook(NamedTuple):
     name: str
     title: str
     steps: tuple[RunbookStep, ...]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from sretui.domain.durations import format_duration
 
@@ -29,8 +29,7 @@ class Calendar(StrEnum):
     WEEK = "week"
 
 
-@dataclass(frozen=True, slots=True)
-class SLI:
+class SLI(NamedTuple):
     """Sloth-style ratio SLI: both queries carry a `{{window}}` placeholder."""
 
     error_query: str
@@ -55,8 +54,7 @@ def has_window_placeholder(query: str) -> bool:
     return any(p in query for p in WINDOW_PLACEHOLDERS)
 
 
-@dataclass(frozen=True, slots=True)
-class BurnRateAlert:
+class BurnRateAlert(NamedTuple):
     """A multiwindow burn-rate alert: fires when both windows burn faster than `burn_rate`."""
 
     severity: str
@@ -166,8 +164,7 @@ POLICY_STATES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class SLO:
+class SLO(NamedTuple):
     """One service level objective."""
 
     name: str
@@ -179,7 +176,7 @@ class SLO:
     owner: str = ""
     calendar: Calendar | None = None
     alerts: tuple[BurnRateAlert, ...] = ()
-    policy: Mapping[BudgetState, tuple[str, ...]] = field(default_factory=lambda: DEFAULT_POLICY)
+    policy: Mapping[BudgetState, tuple[str, ...]] = DEFAULT_POLICY
     min_events: float = 0.0
     # The states whose policy text the team wrote; the others show the built-in default.
     custom_policy: frozenset[BudgetState] = frozenset()

@@ -6,11 +6,7 @@ Importing this module stays cheap (no textual, no httpx): backends are created o
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,15 +40,38 @@ def examples_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "examples"
 
 
-@dataclass(slots=True)
 class Workspace:
-    config_dir: Path
-    data_dir: Path
-    settings: Settings
-    settings_problems: list[Problem] = field(default_factory=list)
-    demo: bool = False
-    _store: Store | None = None
-    _definitions: Definitions | None = None
+    """One run's directories, settings and their problems; definitions and the store are read
+    and opened on first use."""
+
+    __slots__ = (
+        "_definitions",
+        "_store",
+        "config_dir",
+        "data_dir",
+        "demo",
+        "settings",
+        "settings_problems",
+    )
+
+    def __init__(
+        self,
+        config_dir: Path,
+        data_dir: Path,
+        settings: Settings,
+        settings_problems: list[Problem] | None = None,
+        demo: bool = False,
+    ) -> None:
+        self.config_dir = config_dir
+        self.data_dir = data_dir
+        self.settings = settings
+        self.settings_problems = settings_problems if settings_problems is not None else []
+        self.demo = demo
+        self._store: Store | None = None
+        self._definitions: Definitions | None = None
+
+    def __repr__(self) -> str:
+        return f"Workspace(config_dir={self.config_dir!r}, data_dir={self.data_dir!r})"
 
     @property
     def definitions(self) -> Definitions:
@@ -169,8 +188,12 @@ def open_workspace(
     settings, settings_problems = load_settings(config_path)
     if prometheus_url:
         base = settings.prometheus or Endpoint(url=prometheus_url)
-        settings = replace(settings, prometheus=replace(base, url=prometheus_url.rstrip("/")))
+        settings = settings._replace(prometheus=base._replace(url=prometheus_url.rstrip("/")))
     if demo and data_dir is None:
+        import atexit
+        import shutil
+        import tempfile
+
         from sretui.services.demo_seed import seed_demo
 
         data_path = Path(tempfile.mkdtemp(prefix="sretui-demo-"))

@@ -12,7 +12,6 @@ import re
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -45,8 +44,7 @@ class Listing(NamedTuple):
     irregular: list[Path]
 
 
-@dataclass(frozen=True, slots=True)
-class Modes:
+class Modes(NamedTuple):
     """Permission bits for what the store creates, chosen from the data dir's own mode."""
 
     file: int

@@ -9,7 +9,6 @@ show them as text on the budgets screen and in the command palette, and keep run
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -80,7 +79,7 @@ async def test_the_app_shows_definition_text_as_text(tmp_path: Path) -> None:
     definitions = app.runtime.workspace.definitions
     assert len(definitions.slos) == len(PAYLOADS)
     definitions.slos[:] = [
-        dataclasses.replace(slo, name=f"{p.name} {p.text}", service=p.text)
+        slo._replace(name=f"{p.name} {p.text}", service=p.text)
         for slo, p in zip(definitions.slos, PAYLOADS, strict=True)
     ]
     async with app.run_test(size=(120, 40)) as pilot:
