@@ -2,8 +2,6 @@
 description. The app builds its `Binding`s from here and the settings loader validates `[keymap]`
 against it, so a binding id has one source of truth. Plain data: no Textual import."""
 
-from __future__ import annotations
-
 import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
@@ -118,7 +116,7 @@ _KEY_NAMES = {
 }
 
 
-def bindings(specs: tuple[KeySpec, ...]) -> list[BindingType]:
+def bindings(specs: tuple[KeySpec, ...]) -> "list[BindingType]":
     """Textual bindings for specs (Textual imported lazily: this module stays light)."""
     from textual.binding import Binding
 
@@ -136,7 +134,7 @@ def bindings(specs: tuple[KeySpec, ...]) -> list[BindingType]:
     ]
 
 
-def screen_bindings(screen: str) -> list[BindingType]:
+def screen_bindings(screen: str) -> "list[BindingType]":
     return bindings(SCREEN_KEYS[screen])
 
 

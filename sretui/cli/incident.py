@@ -6,36 +6,29 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Mapping
-from datetime import timedelta
-from typing import Any
+from collections.abc import Callable, Collection, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from sretui.cli.common import EXIT_OK, EXIT_PROBLEMS, CliError, format_table
 from sretui.domain.durations import humanize_duration
-from sretui.domain.incident import (
-    Broken,
-    IcsRole,
-    IncidentError,
-    IncidentStatus,
-    Reach,
-    Severity,
-    Trigger,
-    add_note,
-    assign_role,
-    change_status,
-    classify,
-)
-from sretui.domain.postmortem import draft_postmortem
-from sretui.services.incidents import (
-    IncidentService,
-    IncidentStoreError,
-    describe,
-    incident_json,
-)
-from sretui.services.workspace import Workspace
-from sretui.store import StoreError
 
-Cadence = Mapping[Severity, timedelta]
+if TYPE_CHECKING:
+    from sretui.domain.incident import Severity
+    from sretui.services.incidents import IncidentService
+    from sretui.services.workspace import Workspace
+
+    Cadence = Mapping[Severity, timedelta]
+
+SUMMARIES = {
+    "new": "declare an incident (prints its id)",
+    "list": "open incidents, most severe first",
+    "show": "one incident with its timeline",
+    "note": "add a note to the timeline",
+    "role": "give a role to someone",
+    "status": "move the incident along its lifecycle",
+    "postmortem": "a blameless postmortem draft (Markdown)",
+}
 
 
 def _choices(kind: Any) -> str:
@@ -59,7 +52,10 @@ def _enum(kind: Any, what: str) -> Callable[[str], str]:
     return parse
 
 
-def add_parser(sub: Any, add_common: Any) -> None:
+def add_parser(sub: Any, add_common: Any, named: Collection[str] | None = None) -> None:
+    """The `incident` parser. With `named` (the command line's words), only the sub-command it
+    names is built, or, when it names none, each is listed with its summary: building `new`,
+    `role` and `status` imports the incident domain for its enums."""
     incident = sub.add_parser(
         "incident",
         help="declare and run incidents",
@@ -68,9 +64,18 @@ def add_parser(sub: Any, add_common: Any) -> None:
     add_common(incident)
     commands = incident.add_subparsers(dest="incident_command", metavar="SUBCOMMAND")
     commands.required = True
+    wanted = None if named is None else [name for name in SUMMARIES if name in named]
+    for name, summary in SUMMARIES.items():
+        if wanted is None or name in wanted:
+            add_common(_BUILDERS[name](commands, name, summary))
+        elif not wanted:
+            commands.add_parser(name, help=summary, add_help=False)
 
-    new = commands.add_parser("new", help="declare an incident (prints its id)")
-    add_common(new)
+
+def _add_new(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    from sretui.domain.incident import Broken, Reach, Severity, Trigger
+
+    new: argparse.ArgumentParser = commands.add_parser(name, help=summary)
     new.add_argument("--title", required=True)
     new.add_argument(
         "--severity",
@@ -103,32 +108,46 @@ def add_parser(sub: Any, add_common: Any) -> None:
     new.add_argument("--ic", metavar="NAME", help="incident commander (default: you)")
     new.add_argument("--impact", default="", help="who or what is affected, in one line")
     new.add_argument("--json", action="store_true")
+    return new
 
-    listing = commands.add_parser("list", help="open incidents, most severe first")
-    add_common(listing)
+
+def _add_list(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    listing: argparse.ArgumentParser = commands.add_parser(name, help=summary)
     listing.add_argument("--all", action="store_true", help="resolved and reviewed ones too")
     listing.add_argument("--json", action="store_true")
+    return listing
 
-    show = commands.add_parser("show", help="one incident with its timeline")
-    add_common(show)
+
+def _add_show(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    show: argparse.ArgumentParser = commands.add_parser(name, help=summary)
     show.add_argument("id")
     show.add_argument("--json", action="store_true")
+    return show
 
-    note = commands.add_parser("note", help="add a note to the timeline")
-    add_common(note)
+
+def _add_note(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    note: argparse.ArgumentParser = commands.add_parser(name, help=summary)
     note.add_argument("id")
     note.add_argument("text")
+    return note
 
-    role = commands.add_parser("role", help="give a role to someone")
-    add_common(role)
+
+def _add_role(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    from sretui.domain.incident import IcsRole
+
+    role: argparse.ArgumentParser = commands.add_parser(name, help=summary)
     role.add_argument("id")
     role.add_argument(
         "role", type=_enum(IcsRole, "role"), metavar="ROLE", help=f"one of {_choices(IcsRole)}"
     )
     role.add_argument("name")
+    return role
 
-    status = commands.add_parser("status", help="move the incident along its lifecycle")
-    add_common(status)
+
+def _add_status(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    from sretui.domain.incident import IncidentStatus
+
+    status: argparse.ArgumentParser = commands.add_parser(name, help=summary)
     status.add_argument("id")
     status.add_argument(
         "status",
@@ -138,13 +157,48 @@ def add_parser(sub: Any, add_common: Any) -> None:
     )
     status.add_argument("--note", default="")
     status.add_argument("--root-cause", help="one line; needed to resolve")
+    return status
 
-    postmortem = commands.add_parser("postmortem", help="a blameless postmortem draft (Markdown)")
-    add_common(postmortem)
+
+def _add_postmortem(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    postmortem: argparse.ArgumentParser = commands.add_parser(name, help=summary)
     postmortem.add_argument("id")
+    return postmortem
+
+
+_BUILDERS: dict[str, Callable[[Any, str, str], argparse.ArgumentParser]] = {
+    "new": _add_new,
+    "list": _add_list,
+    "show": _add_show,
+    "note": _add_note,
+    "role": _add_role,
+    "status": _add_status,
+    "postmortem": _add_postmortem,
+}
 
 
 def run_incident(args: argparse.Namespace, workspace: Workspace) -> int:
+    from sretui.store.errors import StoreError
+
+    try:
+        if args.incident_command == "list" and not args.json:
+            return _list_rows(args, workspace)
+        return _run_on_domain(args, workspace)
+    except StoreError as exc:  # read-only, full, locked: names the file
+        raise CliError(str(exc), EXIT_PROBLEMS) from None
+
+
+def _run_on_domain(args: argparse.Namespace, workspace: Workspace) -> int:
+    from sretui.domain.incident import (
+        IcsRole,
+        IncidentError,
+        add_note,
+        assign_role,
+        change_status,
+    )
+    from sretui.domain.postmortem import draft_postmortem
+    from sretui.services.incidents import IncidentService, IncidentStoreError
+
     cadence = workspace.check_in_cadence
     service = IncidentService(workspace.store(), workspace.user)
     command = args.incident_command
@@ -152,7 +206,7 @@ def run_incident(args: argparse.Namespace, workspace: Workspace) -> int:
         if command == "new":
             return _new(args, service, cadence)
         if command == "list":
-            return _list(args, service, cadence)
+            return _list_json(args, service, cadence)
         if command == "show":
             return _show(args, service, cadence)
         if command == "note":
@@ -170,13 +224,16 @@ def run_incident(args: argparse.Namespace, workspace: Workspace) -> int:
             incident = service.load(args.id).incident
             sys.stdout.write(draft_postmortem(incident, service.clock()))
         return EXIT_OK
-    except (StoreError, IncidentStoreError) as exc:  # read-only, full, locked: names the file
+    except IncidentStoreError as exc:
         raise CliError(str(exc), EXIT_PROBLEMS) from None
     except IncidentError as exc:
         raise CliError(str(exc)) from None
 
 
 def _new(args: argparse.Namespace, service: IncidentService, cadence: Cadence) -> int:
+    from sretui.domain.incident import Severity, classify
+    from sretui.services.incidents import incident_json
+
     classification = None
     if args.broken or args.users:
         if not (args.broken and args.users):
@@ -206,39 +263,45 @@ def _new(args: argparse.Namespace, service: IncidentService, cadence: Cadence) -
     return EXIT_OK
 
 
-def _list(args: argparse.Namespace, service: IncidentService, cadence: Cadence) -> int:
+def _list_rows(args: argparse.Namespace, workspace: Workspace) -> int:
+    """The table, from the summary cache: the incident domain is imported only to fold the
+    logs that changed since the last listing."""
+    from sretui.services.incident_rows import list_rows
+
+    listed = list_rows(workspace.store(), workspace.user, include_closed=args.all)
+    for problem in listed.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    for unreadable in listed.unreadable:
+        print(f"sretui: {unreadable}", file=sys.stderr)
+    code = EXIT_PROBLEMS if listed.unreadable else EXIT_OK
+    if not listed.rows:
+        print("No open incidents." if not args.all else "No incidents.")
+        return code
+    now = datetime.now(UTC)
+    table = [("ID", "SEV", "STATUS", "AGE", "IC", "TITLE")]
+    for row in listed.rows:
+        age = humanize_duration(now - row.declared_at, parts=1)
+        table.append((row.id, row.severity, row.status, age, row.commander, row.title))
+    print(format_table(table))
+    return code
+
+
+def _list_json(args: argparse.Namespace, service: IncidentService, cadence: Cadence) -> int:
+    from sretui.services.incidents import incident_json
+
     loaded = service.list(include_closed=args.all)
     for item in loaded:
         for problem in item.problems:
             print(f"warning: {problem}", file=sys.stderr)
     for unreadable in loaded.unreadable:
         print(f"sretui: {unreadable}", file=sys.stderr)
-    code = EXIT_PROBLEMS if loaded.unreadable else EXIT_OK
-    if args.json:
-        print(json.dumps([incident_json(item.incident, cadence) for item in loaded], indent=2))
-        return code
-    now = service.clock()
-    rows = [("ID", "SEV", "STATUS", "AGE", "IC", "TITLE")]
-    for item in loaded:
-        inc = item.incident
-        rows.append(
-            (
-                inc.id,
-                inc.severity.value,
-                inc.status.value,
-                humanize_duration(now - inc.declared_at, parts=1),
-                inc.commander,
-                inc.title,
-            )
-        )
-    if len(rows) == 1:
-        print("No open incidents." if not args.all else "No incidents.")
-        return code
-    print(format_table(rows))
-    return code
+    print(json.dumps([incident_json(item.incident, cadence) for item in loaded], indent=2))
+    return EXIT_PROBLEMS if loaded.unreadable else EXIT_OK
 
 
 def _show(args: argparse.Namespace, service: IncidentService, cadence: Cadence) -> int:
+    from sretui.services.incidents import describe, incident_json
+
     loaded = service.load(args.id)
     for problem in loaded.problems:
         print(f"warning: {problem}", file=sys.stderr)

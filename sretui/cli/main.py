@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
 from sretui import __version__
 from sretui.cli.common import (
     EXIT_PROBLEMS,
     CliError,
+    Parser,
     add_common,
     open_cli_workspace,
     safe_streams,
@@ -30,11 +31,12 @@ def build_parser(
 ) -> argparse.ArgumentParser:
     """The parser for `argv`, or for everything with `full`.
 
-    Every subcommand is listed (in `sretui --help` and as a choice), but only the ones `argv`
-    names get their arguments: building a sub-parser's arguments costs argparse about half a
-    millisecond each, and the incident one imports the incident domain for its enums, which
-    `check` and `toil --help` must not pay for."""
-    parser = argparse.ArgumentParser(
+    A sub-parser costs argparse about a quarter of a millisecond to create, and more for its
+    arguments; the incident one imports the incident domain for its enums. So when `argv` names
+    a subcommand only that one is built (it is all that can be parsed or helped), and otherwise
+    every subcommand is listed (for `sretui --help` and the choices of a usage error) with only
+    its one-line summary."""
+    parser = Parser(
         prog="sretui",
         description="A terminal console for on-call engineers. Without a command, opens the app.",
         epilog="Definitions are read from the config dir, state is kept in the data dir. "
@@ -43,16 +45,17 @@ def build_parser(
     parser.add_argument("--version", action="version", version=f"sretui {__version__}")
     add_common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    named = set(argv or ())
+    words = set(argv or ())
+    named = None if full else [name for name in SUBCOMMANDS if name in words]
     for name, summary in SUBCOMMANDS.items():
-        if full or name in named:
-            BUILDERS.get(name, _add_area)(sub, name, summary)
-        else:
+        if named is None or name in named:
+            BUILDERS.get(name, _add_area)(sub, name, summary, None if full else words)
+        elif not named:
             sub.add_parser(name, help=summary, add_help=False)
     return parser
 
 
-def _add_check(sub: Subparsers, name: str, summary: str) -> None:
+def _add_check(sub: Subparsers, name: str, summary: str, named: Collection[str] | None) -> None:
     check = sub.add_parser(
         name,
         help=summary,
@@ -63,7 +66,7 @@ def _add_check(sub: Subparsers, name: str, summary: str) -> None:
     check.add_argument("--json", action="store_true", help="print the problems as JSON")
 
 
-def _add_budget(sub: Subparsers, name: str, summary: str) -> None:
+def _add_budget(sub: Subparsers, name: str, summary: str, named: Collection[str] | None) -> None:
     budget = sub.add_parser(
         name,
         help=summary,
@@ -94,13 +97,13 @@ def _add_budget(sub: Subparsers, name: str, summary: str) -> None:
     add_common(rules)
 
 
-def _add_incident(sub: Subparsers, name: str, summary: str) -> None:
+def _add_incident(sub: Subparsers, name: str, summary: str, named: Collection[str] | None) -> None:
     from sretui.cli.incident import add_parser as add_incident_parser
 
-    add_incident_parser(sub, add_common)
+    add_incident_parser(sub, add_common, named)
 
 
-def _add_area(sub: Subparsers, name: str, summary: str) -> None:
+def _add_area(sub: Subparsers, name: str, summary: str, named: Collection[str] | None) -> None:
     """An area whose commands are not built yet: it takes the common flags and says so."""
     area = sub.add_parser(name, help=summary, description=summary)
     add_common(area)
@@ -167,7 +170,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-BUILDERS: dict[str, Callable[[Subparsers, str, str], None]] = {
+BUILDERS: dict[str, Callable[[Subparsers, str, str, Collection[str] | None], None]] = {
     "check": _add_check,
     "budget": _add_budget,
     "incident": _add_incident,

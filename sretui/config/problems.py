@@ -1,7 +1,5 @@
 """A problem found in a definition or settings file, reported as `path:line: message`."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import NamedTuple
 

@@ -19,6 +19,7 @@ from typing import Any
 from sretui.config.problems import Problem
 from sretui.config.tomlfile import KeyPath, TomlDocument
 from sretui.domain.durations import format_duration, parse_duration
+from sretui.domain.text import CONTROL
 
 _TYPE_NAMES = {
     str: "a string",
@@ -357,11 +358,10 @@ def _first_control_character(text: str) -> str | None:
 
     Names and descriptions are drawn on the terminal: an escape sequence in them could repaint
     or retitle the screen, so definitions may not carry any."""
-    for position, char in enumerate(text):
-        code = ord(char)
-        if (code < 32 and char not in "\n\t") or 127 <= code < 160:
-            return f"U+{code:04X} at position {position + 1}"
-    return None
+    found = CONTROL.search(text)
+    if found is None:
+        return None
+    return f"U+{ord(found.group()):04X} at position {found.start() + 1}"
 
 
 def _num(value: float) -> str:

@@ -1,7 +1,5 @@
 """Typed settings loaded from sretui.toml. The loader is in `sretui.config.loader`."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path

@@ -6,8 +6,6 @@ tables, dotted keys, multi-line strings and arrays); for anything finer (keys in
 tables) it answers with the line of the nearest enclosing key.
 """
 
-from __future__ import annotations
-
 import re
 import tomllib
 from pathlib import Path
@@ -24,7 +22,7 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 class TomlDocument(NamedTuple):
     path: Path
     data: dict[str, Any]
-    lines: LineIndex
+    lines: "LineIndex"
 
     def line_of(self, key_path: KeyPath) -> int | None:
         return self.lines.line_of(key_path)
@@ -57,12 +55,18 @@ class LineIndex:
     """Maps key paths like ("slo", 2, "sli", "error_query") to the 1-based line that set them."""
 
     def __init__(self, text: str) -> None:
+        self._text: str | None = text
         self._lines: dict[KeyPath, int] = {}
         self._array_counts: dict[KeyPath, int] = {}
-        self._scan(text)
 
     def line_of(self, key_path: KeyPath) -> int | None:
-        """The line of `key_path`, else of its nearest recorded ancestor, else None."""
+        """The line of `key_path`, else of its nearest recorded ancestor, else None.
+
+        The text is scanned on the first question, not when the file is read: only a problem
+        needs a line, and the scan costs more than tomllib's parse (a valid file never pays)."""
+        if self._text is not None:
+            text, self._text = self._text, None
+            self._scan(text)
         path = tuple(key_path)
         while path:
             if path in self._lines:

@@ -1,8 +1,6 @@
 """How to reach an HTTP backend: plain data, loaded by config/ and used by sources/ (which
 reads the token and password files when it sends a request)."""
 
-from __future__ import annotations
-
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path

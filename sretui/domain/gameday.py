@@ -1,8 +1,6 @@
 """Game-day plans as defined in gamedays/*.toml: a chaos experiment with its hypothesis,
 steady-state checks, abort conditions and the checklist around it."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 from enum import StrEnum
 from typing import NamedTuple

@@ -1,7 +1,5 @@
 """Runbooks as defined in runbooks/*.toml: ordered steps with what to run and what to expect."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 from typing import NamedTuple
 

@@ -1,8 +1,6 @@
 """Service level objectives as defined in slos.toml: the objective, the SLI, the burn-rate alerts
 and the error-budget policy. The budget math lives in `sretui.domain.budget`."""
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping
 from datetime import timedelta

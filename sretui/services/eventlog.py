@@ -12,13 +12,14 @@ and a fold function. See docs/incidents.md, "The shared event log".
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, Self, TypeVar
 
-from sretui.store import ChangeWatcher, DocumentError, Store, StoreError
+from sretui.store.errors import IRREGULAR, DocumentError, StoreError
+
+if TYPE_CHECKING:
+    from sretui.store import ChangeWatcher, Store
 
 SUFFIX = ".jsonl"
-IRREGULAR = "is a symlink or not a regular file (not followed)"
 
 
 class Record(Protocol):
@@ -43,22 +44,20 @@ class FoldError(ValueError):
     message starts with the log's path."""
 
 
-@dataclass(slots=True)
-class LogRead(Generic[R]):
+class LogRead(NamedTuple, Generic[R]):
     """The records of one log that could be read, and one problem per line that could not."""
 
     name: str
     records: list[R]
-    problems: list[DocumentError] = field(default_factory=list)
+    problems: list[DocumentError]
 
 
-@dataclass(slots=True)
-class Folded(Generic[S]):
+class Folded(NamedTuple, Generic[S]):
     """A log folded into its state, with the problems of the lines that were skipped."""
 
     id: str
     state: S
-    problems: list[DocumentError] = field(default_factory=list)
+    problems: list[DocumentError]
 
 
 class EventLog(Generic[R, S]):
@@ -205,6 +204,8 @@ class EventLog(Generic[R, S]):
     def watcher(self) -> ChangeWatcher:
         """A ChangeWatcher on the folder: `poll()` gives the store names that changed since the
         previous poll (the first poll takes stock); `changed_ids` turns them into ids."""
+        from sretui.store import ChangeWatcher
+
         return ChangeWatcher(self.store, self.folder)
 
     def changed_ids(self, names: Iterable[str]) -> set[str]:

@@ -26,10 +26,9 @@ from sretui.domain.incident import (
     next_check_in,
 )
 from sretui.services.eventlog import EventLog, FoldError, LogNotFound
+from sretui.services.incident_rows import FOLDER
 from sretui.store import DocumentError, Store, StoreError
 
-FOLDER = "incidents"
-SUFFIX = ".jsonl"
 # What a write from a screen can fail with besides an IncidentError: a read-only or full disk,
 # a symlinked log. The message starts with the file's path. Screens catch these (they may not
 # import the store) and say so in a toast, keeping what was typed.
@@ -131,6 +130,11 @@ class IncidentService:
                 loaded.append(item)
         loaded.sort(key=lambda i: (i.incident.severity.rank, -i.incident.declared_at.timestamp()))
         return IncidentList(loaded, unreadable)
+
+    @said_as_incident_error
+    def load_exact(self, full_id: str) -> LoadedIncident:
+        """Fold the log of `full_id` (a full id, as a folder scan gives it: no resolving)."""
+        return self._load(full_id)
 
     def resolve(self, given: str) -> str:
         """The full id for `given`: a full id, or a unique tail of one (e.g. its last 4)."""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+IRREGULAR = "is a symlink or not a regular file (not followed)"
+"""What is said of an entry named like a document or log that is not a regular file."""
+
 
 class StoreError(Exception):
     """Base of every error the store raises; the message names the file."""

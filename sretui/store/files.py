@@ -3,8 +3,6 @@
 See docs/store.md for the guarantees and how each is kept.
 """
 
-from __future__ import annotations
-
 import errno
 import json
 import os
