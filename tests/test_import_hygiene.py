@@ -94,3 +94,28 @@ def test_check_and_help_stay_light(argv: list[str]) -> None:
         f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
     )
     assert _loaded_after(code, SLOW_FOR_CHECK) == set()
+
+
+DEMO_RUN = """
+import sys
+from sretui.app import make_app
+
+app = make_app(demo=True)
+
+
+async def pilot(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    pilot.app.exit()
+
+
+app.run(headless=True, auto_pilot=pilot, size=(80, 24))
+"""
+
+
+def test_the_demo_never_imports_an_http_stack() -> None:
+    """The demo's backends are synthetic: httpx (with its command-line extras, about 40 ms of
+    imports) was imported in a worker thread while the first screen was drawn, because the
+    synthetic Alertmanager took its records from the HTTP client's module."""
+    assert _loaded_after(DEMO_RUN, ("httpx", "httpcore", "h11")) == set()

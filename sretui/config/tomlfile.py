@@ -34,8 +34,11 @@ def read_toml(path: Path) -> TomlDocument:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(Problem(path, None, f"cannot read: {exc.strerror or exc}")) from exc
+    # A UTF-8 BOM (as some editors write) is accepted; not with the "utf-8-sig" codec, whose
+    # module every command would import for it.
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
-        text = raw.decode("utf-8-sig")  # a UTF-8 BOM (as some editors write) is accepted
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError(Problem(path, line, "not valid UTF-8")) from exc

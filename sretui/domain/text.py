@@ -3,18 +3,21 @@ on a terminal. Pure: screens and offline commands use it without importing any c
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
 
-_TERMINAL_SEQUENCE = re.compile(
-    r"""
+_TERMINAL_SEQUENCE = r"""
       (?: \x1b [\]PX^_] | [\x90\x98\x9d\x9e\x9f] )  # OSC, DCS, SOS, PM, APC (7- or 8-bit)
       .*? (?: \x07 | \x1b\\ | \x9c | \Z )           # ... up to their terminator, or the end
     | (?: \x1b\[ | \x9b ) [0-?]* [ -/]* [@-~]        # CSI ... its final byte
     | \x1b [ -/]* [0-~]?                             # any other escape, or a lone ESC
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+    """
+
+
+@functools.cache
+def _terminal_sequence() -> re.Pattern[str]:
+    """Compiled on the first text that is not plain: every command prints, few print that."""
+    return re.compile(_TERMINAL_SEQUENCE, re.VERBOSE | re.DOTALL)
 
 
 # Characters that reorder the text around them (Trojan Source, CVE-2021-42574): shown as
@@ -27,6 +30,12 @@ _JOINERS = frozenset("\u200c\u200d")
 _PLAIN = re.compile(r"[ -~\n]*")  # printable ASCII and line feeds: nothing to do
 # Control characters (C0 but tab and line feed, DEL, C1): never stored, never shown.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _category(char: str) -> str:
+    import unicodedata  # here, not at the top: only text with unusual characters needs it
+
+    return unicodedata.category(char)
 
 
 def has_control(text: str) -> bool:
@@ -52,7 +61,7 @@ def safe_text(text: str, *, keep_newlines: bool = False) -> str:
     if _PLAIN.fullmatch(text) and (keep_newlines or "\n" not in text):
         return text  # the common case, and fast for a long note
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _TERMINAL_SEQUENCE.sub("", text)
+    text = _terminal_sequence().sub("", text)
     kept: list[str] = []
     for char in text:
         if char.isprintable() or (char == "\n" and keep_newlines) or char in _JOINERS:
@@ -61,6 +70,6 @@ def safe_text(text: str, *, keep_newlines: bool = False) -> str:
             kept.append(f"<U+{ord(char):04X}>")
         elif char.isspace():
             kept.append(" ")
-        elif unicodedata.category(char) in ("Co", "Cn"):
+        elif _category(char) in ("Co", "Cn"):
             kept.append(char)  # private use (icon fonts) and newer-than-Python characters
     return "".join(kept)

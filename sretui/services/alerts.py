@@ -82,7 +82,7 @@ async def silence_alert(
     now: datetime,
 ) -> tuple[str, tuple[Matcher, ...], datetime]:
     """Silence exactly this alert's labels for `duration`. Returns (id, matchers, ends_at)."""
-    from sretui.sources.alertmanager import matchers_for_alert
+    from sretui.sources.alertmanager_model import matchers_for_alert
 
     matchers = matchers_for_alert(alert)
     ends_at = now + duration

@@ -13,6 +13,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+SNIPPET_LENGTH = 160
+"""The most characters of outside text (a body, a header) quoted in a message."""
+
+
+def printable(text: str) -> str:
+    """Text from outside on one line, without control characters or terminal escapes."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def snippet(text: str) -> str:
+    """A short, single-line, printable quotation of text from outside."""
+    flat = printable(text)
+    return flat if len(flat) <= SNIPPET_LENGTH else flat[: SNIPPET_LENGTH - 1] + "…"
+
 
 class SourceError(Exception):
     """The metrics backend did not give a usable answer."""

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from sretui.domain.budget import BudgetReport
 from sretui.domain.durations import format_duration
-from sretui.sources.alertmanager import Alert, AlertmanagerError, Matcher, Silence
+from sretui.sources.alertmanager_model import Alert, AlertmanagerError, Matcher, Silence
 
 __all__ = ["DemoAlertmanager"]
 

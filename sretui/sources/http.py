@@ -5,7 +5,7 @@
 headers only and are scrubbed from every message, the bearer token file is re-read when it
 changes, at most `max_concurrency` requests are in flight, and a backend that is briefly
 unavailable is retried with exponential backoff and jitter within a deadline. The small pure
-helpers (`_snippet`, `_split_url`) and `Unauthorized` are imported from there
+helper `_split_url` and `Unauthorized` are imported from here, and `snippet` from `sources.base`,
 rather than copied; `PrometheusSource` could be moved onto this class later.
 
 Requests that are not idempotent (creating a silence) are only retried when they certainly never
@@ -28,7 +28,7 @@ import httpx
 
 from sretui import __version__
 from sretui.domain.endpoint import Endpoint, redact_url
-from sretui.sources.base import BackendUnavailable, BadResponse, SourceError
+from sretui.sources.base import BackendUnavailable, BadResponse, SourceError, snippet
 
 __all__ = [
     "BACKOFF_BASE",
@@ -52,7 +52,6 @@ BACKOFF_CAP: Final = 2.0
 RETRY_DEADLINE_FACTOR: Final = 1.0  # no retry starts after the timeout; asyncio.timeout enforces it
 """No retry starts once this many `Endpoint.timeout`s have passed since the first attempt."""
 
-SNIPPET_LENGTH: Final = 160
 """How much of an unexpected body to quote in an error message."""
 
 SENSITIVE_HEADER_WORDS: Final = ("auth", "token", "key", "secret", "password", "cookie")
@@ -66,17 +65,6 @@ def read_secret(path: Path) -> str:
 
 class Unauthorized(SourceError):
     """The backend (or a proxy in front of it) refused our credentials: HTTP 401 or 403."""
-
-
-def _printable(text: str) -> str:
-    """Text from outside on one line, without control characters or terminal escapes."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-
-
-def _snippet(text: str) -> str:
-    """A short, single-line, printable quotation of text from outside."""
-    flat = _printable(text)
-    return flat if len(flat) <= SNIPPET_LENGTH else flat[: SNIPPET_LENGTH - 1] + "…"
 
 
 def _split_url(url: str) -> tuple[httpx.URL, str, tuple[str, str] | None]:
@@ -95,9 +83,6 @@ def _split_url(url: str) -> tuple[httpx.URL, str, tuple[str, str] | None]:
 
 QueryArgs = Mapping[str, str | Sequence[str]]
 """Query-string parameters; a sequence value repeats the parameter (`filter=a&filter=b`)."""
-
-snippet = _snippet
-"""A short, single-line, printable quotation of text from outside."""
 
 
 class _Retryable(Exception):
@@ -390,7 +375,7 @@ class HttpBackend:
         if body is None and response.content.strip() != b"null":
             content_type = response.headers.get("content-type", "no content type")
             raise self._bad(
-                f"answered with something that is not JSON ({_snippet(content_type)})"
+                f"answered with something that is not JSON ({snippet(content_type)})"
                 f"{self._quote(response)}. Is this an {self.api_name} endpoint, or a login page "
                 f"or a proxy in front of one?"
             )
@@ -491,7 +476,7 @@ class HttpBackend:
         Scrubbed before it is cut, so that a secret straddling the cut cannot leave its first
         half behind, and after, in case flattening whitespace joined one together.
         """
-        return self._scrub(_snippet(self._scrub(text)))
+        return self._scrub(snippet(self._scrub(text)))
 
     def _safe_cause(self, exc: BaseException) -> BaseException | None:
         """`exc` to chain as the cause of our error, or None when its text holds a secret (a

@@ -16,19 +16,16 @@ import httpx
 
 from sretui.domain.endpoint import Endpoint
 from sretui.sources.base import (
+    SNIPPET_LENGTH,
     InstantResult,
     QueryError,
     RangeResult,
     Sample,
     Series,
+    printable,
+    snippet,
 )
-from sretui.sources.http import (
-    SNIPPET_LENGTH,
-    HttpBackend,
-    Unauthorized,
-    _printable,
-    _snippet,
-)
+from sretui.sources.http import HttpBackend, Unauthorized
 
 __all__ = [
     "MAX_POINTS_PER_SERIES",
@@ -154,7 +151,7 @@ class PrometheusSource(HttpBackend):
         if body is None:
             content_type = response.headers.get("content-type", "no content type")
             raise self._bad(
-                f"answered with something that is not JSON ({_snippet(content_type)})"
+                f"answered with something that is not JSON ({snippet(content_type)})"
                 f"{self._quote(response)}. Is this a Prometheus API endpoint, or a login page "
                 f"or a proxy in front of one?"
             )
@@ -164,10 +161,10 @@ class PrometheusSource(HttpBackend):
         error_type = body.get("errorType")
         error = body.get("error")
         error_type = error_type if isinstance(error_type, str) else ""
-        error = _printable(error) if isinstance(error, str) and error else "no reason given"
+        error = printable(error) if isinstance(error, str) and error else "no reason given"
         if status == 503:
             error = f"is unavailable (HTTP 503, {error_type or 'error'}): {error}"
-            raise self._unavailable(_snippet(error))
+            raise self._unavailable(snippet(error))
         if status >= 500:
             raise self._unavailable(f"failed with HTTP {status} ({error_type or 'error'}): {error}")
         message = f"refused the query ({error_type or 'error'}): {error}"
@@ -177,7 +174,7 @@ class PrometheusSource(HttpBackend):
         if not isinstance(body, dict) or "status" not in body:
             raise self._bad("answered JSON that is not a Prometheus API response (no 'status')")
         if body["status"] != "success":
-            raise self._bad(f"answered an unknown status {_snippet(str(body['status']))!r}")
+            raise self._bad(f"answered an unknown status {snippet(str(body['status']))!r}")
         data = body.get("data")
         if (
             not isinstance(data, dict)
@@ -188,7 +185,7 @@ class PrometheusSource(HttpBackend):
         warnings = body.get("warnings") or []
         if not isinstance(warnings, list):
             raise self._bad("answered 'warnings' that are not a list")
-        return data, tuple(self._scrub(_printable(str(w))) for w in warnings)
+        return data, tuple(self._scrub(printable(str(w))) for w in warnings)
 
     # -- result parsing -------------------------------------------------------------------------
 
@@ -205,7 +202,7 @@ class PrometheusSource(HttpBackend):
             text = result[1] if isinstance(result, list) and len(result) == 2 else result
             raise QueryError(
                 self._scrub(
-                    f"the expression gives a string ({_snippet(str(text))!r}), not a number"
+                    f"the expression gives a string ({snippet(str(text))!r}), not a number"
                 ),
                 error_type="string_result",
                 url=self._description,
@@ -217,7 +214,7 @@ class PrometheusSource(HttpBackend):
                 error_type="range_vector_result",
                 url=self._description,
             )
-        raise self._bad(f"answered an unknown result type {_snippet(result_type)!r}")
+        raise self._bad(f"answered an unknown result type {snippet(result_type)!r}")
 
     def _items(self, result: Any) -> list[dict[str, Any]]:
         if not isinstance(result, list) or not all(isinstance(item, dict) for item in result):
@@ -261,5 +258,5 @@ class PrometheusSource(HttpBackend):
             return float(timestamp), float(value)
         except (TypeError, ValueError):
             raise self._bad(
-                f"answered a sample value that is not a number: {_snippet(repr(value))}"
+                f"answered a sample value that is not a number: {snippet(repr(value))}"
             ) from None

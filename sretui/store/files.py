@@ -330,8 +330,9 @@ class Store:
 
 def parse_document(path: Path, raw: bytes, schema_version: int) -> Document:
     """Parse the bytes of a JSON document, or raise DocumentError naming `path` and a line."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM is accepted (without the utf-8-sig codec)
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise DocumentError(path, raw.count(b"\n", 0, error.start) + 1, "not UTF-8 text") from None
     try:

@@ -1,6 +1,16 @@
 from datetime import timedelta
+from decimal import Decimal
 
-from sretui.domain.slo import SLI, SLO, BudgetState, default_alerts, metric_names
+import pytest
+
+from sretui.domain.slo import (
+    SLI,
+    SLO,
+    BudgetState,
+    decimal_fraction,
+    default_alerts,
+    metric_names,
+)
 
 
 def _slo(objective: float, window: timedelta = timedelta(days=30)) -> SLO:
@@ -112,3 +122,33 @@ def test_sli_render_substitutes_both_placeholder_spellings() -> None:
     sli = SLI("sum(rate(e[{{window}}]))", "sum(rate(t[{{.window}}]))")
     assert sli.render(timedelta(hours=1)) == ("sum(rate(e[1h]))", "sum(rate(t[1h]))")
     assert sli.render(timedelta(days=30)) == ("sum(rate(e[30d]))", "sum(rate(t[30d]))")
+
+
+# -- exact decimal arithmetic without the decimal module ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fraction"),
+    [
+        ("99.95", (9995, 100)),
+        ("0.125", (125, 1000)),
+        ("100", (100, 1)),
+        ("1e-05", (1, 100000)),
+        ("1.5e3", (1500, 1)),
+        ("-0.5", (-5, 10)),
+        (".5", (5, 10)),
+    ],
+)
+def test_decimal_fraction(text: str, fraction: tuple[int, int]) -> None:
+    assert decimal_fraction(text) == fraction
+
+
+@pytest.mark.parametrize(
+    "objective", [99.0, 99.5, 99.9, 99.95, 99.97, 99.99, 99.999, 99.9999, 95.123456, 50.0, 0.5]
+)
+def test_budget_and_max_burn_rate_match_decimal(objective: float) -> None:
+    """The figures are the floats nearest the exact decimal results, as Decimal gives them."""
+    slo = SLO("s", "svc", objective, timedelta(days=30), SLI("e", "t"))
+    exact_budget = (Decimal(100) - Decimal(str(objective))) / Decimal(100)
+    assert slo.budget == float(exact_budget)
+    assert slo.max_burn_rate == float(1 / exact_budget)
