@@ -6,6 +6,7 @@ from __future__ import annotations
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +120,16 @@ def test_the_demo_never_imports_an_http_stack() -> None:
     imports) was imported in a worker thread while the first screen was drawn, because the
     synthetic Alertmanager took its records from the HTTP client's module."""
     assert _loaded_after(DEMO_RUN, ("httpx", "httpcore", "h11")) == set()
+
+
+def test_incident_list_from_the_cache_folds_nothing(tmp_path: Path) -> None:
+    """Once the summary cache holds every log's row, `incident list` imports neither the
+    incident domain nor msgspec (about a third of the floor of docs/performance.md)."""
+    common = ["--config-dir", str(EXAMPLES), "--data-dir", str(tmp_path)]
+    for title in ("Checkout 5xx", "Search slow"):
+        new = ["incident", "new", *common, "--title", title, "--severity", "SEV2"]
+        _loaded_after(f"from sretui.cli import main\nmain({new!r})")
+    listing = ["incident", "list", *common]
+    code = f"from sretui.cli import main\nmain({listing!r})"
+    assert _loaded_after(code, ("msgspec",)) == {"msgspec"}  # first: folds, fills the cache
+    assert _loaded_after(code, ("msgspec", "sretui.domain.incident")) == set()
