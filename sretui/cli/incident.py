@@ -269,11 +269,7 @@ def _list_rows(args: argparse.Namespace, workspace: Workspace) -> int:
     from sretui.services.incident_rows import list_rows
 
     listed = list_rows(workspace.store(), workspace.user, include_closed=args.all)
-    for problem in listed.problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    for unreadable in listed.unreadable:
-        print(f"sretui: {unreadable}", file=sys.stderr)
-    code = EXIT_PROBLEMS if listed.unreadable else EXIT_OK
+    code = _say_problems(listed.problems, listed.unreadable)
     if not listed.rows:
         print("No open incidents." if not args.all else "No incidents.")
         return code
@@ -290,13 +286,18 @@ def _list_json(args: argparse.Namespace, service: IncidentService, cadence: Cade
     from sretui.services.incidents import incident_json
 
     loaded = service.list(include_closed=args.all)
-    for item in loaded:
-        for problem in item.problems:
-            print(f"warning: {problem}", file=sys.stderr)
-    for unreadable in loaded.unreadable:
-        print(f"sretui: {unreadable}", file=sys.stderr)
+    code = _say_problems([p for item in loaded for p in item.problems], loaded.unreadable)
     print(json.dumps([incident_json(item.incident, cadence) for item in loaded], indent=2))
-    return EXIT_PROBLEMS if loaded.unreadable else EXIT_OK
+    return code
+
+
+def _say_problems(problems: list[Any], unreadable: list[str]) -> int:
+    """A listing's skipped lines and left-out logs on stderr; the exit status they mean."""
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    for line in unreadable:
+        print(f"sretui: {line}", file=sys.stderr)
+    return EXIT_PROBLEMS if unreadable else EXIT_OK
 
 
 def _show(args: argparse.Namespace, service: IncidentService, cadence: Cadence) -> int:

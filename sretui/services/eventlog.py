@@ -60,6 +60,15 @@ class Folded(NamedTuple, Generic[S]):
     problems: list[DocumentError]
 
 
+def scan_logs(store: Store, folder: str) -> tuple[list[str], list[str]]:
+    """`EventLog.scan` without an EventLog (whose record type and fold a listing from the
+    summary cache does not import): the ids in `folder`, and the entries never opened."""
+    listing = store.scan(folder, suffix=SUFFIX)
+    skipped = [f"{path}: {IRREGULAR}" for path in listing.irregular]
+    prefix = f"{folder}/"
+    return [name.removeprefix(prefix).removesuffix(SUFFIX) for name in listing.names], skipped
+
+
 class EventLog(Generic[R, S]):
     """The logs of one area: `<folder>/<id>.jsonl`, each a sequence of `record_type` lines that
     `fold` turns into a state. `what` names one subject in messages ("incident")."""
@@ -103,9 +112,7 @@ class EventLog(Generic[R, S]):
     def scan(self) -> tuple[list[str], list[str]]:
         """Ids of every log, and one line for each entry named like a log that is not a
         regular file (a planted symlink, a folder): those are never opened, but said."""
-        listing = self.store.scan(self.folder, suffix=SUFFIX)
-        skipped = [f"{path}: {IRREGULAR}" for path in listing.irregular]
-        return [self.id_of(name) for name in listing.names], skipped
+        return scan_logs(self.store, self.folder)
 
     def resolve(self, given: str, ids: Iterable[str] | None = None) -> str:
         """The full id for `given`: a full id, or a unique tail of one (any case), e.g. its last

@@ -10,9 +10,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sretui.services.eventlog import SUFFIX
+from sretui.services.eventlog import SUFFIX, scan_logs
 from sretui.services.summaries import Row, Summary, SummaryIndex, Unreadable
-from sretui.store.errors import IRREGULAR
 
 if TYPE_CHECKING:
     from sretui.domain.incident import Incident
@@ -81,9 +80,7 @@ def valid_row(row: Row) -> bool:
 def list_rows(store: "Store", user: str, *, include_closed: bool = False) -> IncidentRows:
     """Every incident's row (open ones only unless `include_closed`), after one scan of the
     folder; a log is folded only when it changed since the last listing."""
-    listing = store.scan(FOLDER, suffix=SUFFIX)
-    unreadable = [f"{path}: {IRREGULAR}" for path in listing.irregular]
-    ids = [name.removeprefix(f"{FOLDER}/").removesuffix(SUFFIX) for name in listing.names]
+    ids, unreadable = scan_logs(store, FOLDER)
     index = SummaryIndex(store, FOLDER, suffix=SUFFIX, version=ROW_VERSION, valid_row=valid_row)
     listed = index.read(ids, _summarizer(store, user))
     unreadable.extend(listed.unreadable)
