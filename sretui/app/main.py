@@ -50,6 +50,9 @@ class SreApp(SreAppBase, inherit_bindings=False):
         area.id: _area_screen(area.id) for area in AREAS
     }
     BINDINGS: ClassVar[list[BindingType]] = _app_bindings()
+    # The first screen is the overview itself, not Textual's blank default screen followed by a
+    # switch: that switch parsed the whole stylesheet twice more before the first frame.
+    DEFAULT_MODE: ClassVar[str] = "overview"
 
     def __init__(self, runtime: Runtime, *, live: bool = True) -> None:
         super().__init__()
@@ -68,7 +71,6 @@ class SreApp(SreAppBase, inherit_bindings=False):
             self.set_keymap(dict(keymap))
             for warning in keymap_warnings(keymap):
                 self.notify(warning, severity="warning", markup=False, timeout=10)
-        self.switch_mode("overview")
         # What start-up made (Textual, the CSS, the definitions) lives as long as the session:
         # keep it out of the garbage collector's full passes, which otherwise walk it all
         # (60-70 ms with the event loop held, with 200 SLOs on screen). Undone on unmount.

@@ -6,8 +6,10 @@ import asyncio
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from conftest import FIXED_NOW, write
 from textual.command import CommandPalette
+from textual.css.stylesheet import Stylesheet
 from textual.widgets import Static
 
 from sretui.app import SreApp, make_app
@@ -56,6 +58,32 @@ async def test_number_keys_switch_areas(config_dir: Path, data_dir: Path) -> Non
             header = app.screen.query_one(StatusHeader)
             assert header.area_title == title.split(":")[0]
         await pilot.press("0")
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen)
+
+
+async def test_first_screen_is_the_overview_without_a_switch(
+    config_dir: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The overview is the app's first screen, not a blank default screen switched away from:
+    that switch parsed the whole stylesheet twice more before the first frame (about 80 ms of
+    the demo's start-up on a pseudo-terminal)."""
+    reparses: list[None] = []
+    reparse = Stylesheet.reparse
+
+    def counting(self: Stylesheet) -> None:
+        reparses.append(None)
+        reparse(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counting)
+    app = _app(config_dir, data_dir, live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen)
+        assert app.current_mode == "overview"
+        assert len(app.screen_stack) == 1
+        assert len(reparses) <= 1, f"{len(reparses)} stylesheet reparses before the first frame"
+        await pilot.press("1", "0")
         await pilot.pause()
         assert isinstance(app.screen, OverviewScreen)
 
