@@ -9,8 +9,8 @@ and each command's ratio to the floor. Goal: ratio <= 1.3.
 
 `incident list` and `check` run twice: with `--config-dir` and `--data-dir` (as scripts and
 tests call them), and as a user on a bastion types them, with no flags, the directories found
-where platformdirs puts them (XDG_CONFIG_HOME and XDG_DATA_HOME point into the benchmark's
-temporary folder). Only the second imports platformdirs, as the floor does.
+by the XDG rules (XDG_CONFIG_HOME and XDG_DATA_HOME point into the benchmark's temporary
+folder); on Linux sretui works those out without importing platformdirs.
 
     .venv/bin/python benchmarks/offline.py [--runs 9]
 """
@@ -75,7 +75,7 @@ def main() -> None:
     if not Path(SRETUI).exists():
         sys.exit(f"{SRETUI} is missing: run `make demo` or pip install -e . first")
     with tempfile.TemporaryDirectory(prefix="sretui-bench-") as tmp:
-        # Where platformdirs looks on Linux: $XDG_CONFIG_HOME/sretui, $XDG_DATA_HOME/sretui.
+        # The XDG defaults on Linux: $XDG_CONFIG_HOME/sretui, $XDG_DATA_HOME/sretui.
         config_dir = Path(tmp, "config", "sretui")
         data_dir = Path(tmp, "data", "sretui")
         shutil.copytree(ROOT / "sretui" / "examples", config_dir)
