@@ -90,7 +90,7 @@ def _read(path: Path, problems: list[Problem], files: list[Path]) -> TomlDocumen
 
 def load_slos(config_dir: Path, problems: list[Problem], files: list[Path]) -> list[SLO]:
     slos: list[SLO] = []
-    seen: dict[str, tuple[Path, int | None]] = {}
+    seen: dict[str, tuple[Path, Reader]] = {}  # a line is looked up only for a duplicate
     for path in slo_files(config_dir):
         doc = _read(path, problems, files)
         if doc is None:
@@ -106,15 +106,12 @@ def load_slos(config_dir: Path, problems: list[Problem], files: list[Path]) -> l
             slo = _slo(table)
             if slo is None:
                 continue
-            line = table.line()
             if slo.name in seen:
-                first_path, first_line = seen[slo.name]
-                table.problem(
-                    "name",
-                    f"duplicate SLO name {slo.name!r} (first defined at {first_path}:{first_line})",
-                )
+                first_path, first = seen[slo.name]
+                where = f"{first_path}:{first.line()}"
+                table.problem("name", f"duplicate SLO name {slo.name!r} (first defined at {where})")
                 continue
-            seen[slo.name] = (path, line)
+            seen[slo.name] = (path, table)
             slos.append(slo)
     return slos
 
