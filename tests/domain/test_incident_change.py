@@ -13,7 +13,7 @@ import pytest
 from sretui.domain import incident as inc
 from sretui.domain.incident import Change, EventKind, IncidentEvent, fold, stamp
 from sretui.domain.incident.payloads import NoteAdded, Pinned
-from sretui.domain.incident.records import convert
+from sretui.domain.records import convert
 
 T0 = datetime(2026, 3, 6, 14, 3, tzinfo=UTC)
 INCIDENT = fold([inc.declare("A", by="alice", at=T0, severity="SEV2", rng=random.Random(1))])

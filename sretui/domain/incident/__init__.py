@@ -10,7 +10,7 @@ docs/incidents.md for the rules and the decisions behind them.
 
 The modules, bottom up: `errors`, `choices` (enums that read what people type), `inputs`
 (checks on typed text), `severity`, `roles` (ICS roles and statuses), `kinds` (small enums),
-`records` (decoding JSON into typed records), `payloads` (each event kind's data), `events`
+`payloads` (each event kind's data), `events`
 (the event envelope), `state` (the folded incident), `fold`, `naming` (ids, channels),
 `change` (Change and `stamp`), the commands (`commands`, `role_commands`, `link_commands`,
 `action_items`) and `checkin`. This package re-exports every public name, so

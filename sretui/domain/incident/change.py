@@ -45,7 +45,7 @@ def stamp(
 ) -> IncidentEvent:
     """The event for `change`: a new id, the author `by` (one line) and the time `at` (aware,
     stored in UTC). A seeded `rng` gives repeatable ids."""
-    from sretui.domain.incident.records import to_wire
+    from sretui.domain.records import to_wire
 
     event = IncidentEvent(
         new_event_id(rng),

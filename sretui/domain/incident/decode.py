@@ -16,7 +16,7 @@ from sretui.domain.incident.events import EVENT_SCHEMA_VERSION, IncidentEvent
 from sretui.domain.incident.inputs import show
 from sretui.domain.incident.kinds import EventKind
 from sretui.domain.incident.payloads import PAYLOAD_TYPES, Payload
-from sretui.domain.incident.records import NON_BLANK, convert
+from sretui.domain.records import NON_BLANK, convert
 from sretui.domain.text import CONTROL
 
 _KINDS = ", ".join(k.value for k in EventKind)

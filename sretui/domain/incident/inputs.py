@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 
 from sretui.domain.incident.errors import IncidentError
+from sretui.domain.records import show
 
 TITLE_MAX = 200
 NAME_MAX = 100
@@ -14,12 +15,6 @@ TEXT_MAX = 20_000
 SLUG_MAX = 40
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def show(value: object) -> str:
-    """A short repr for error messages."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def utc(at: object, what: str) -> datetime:

@@ -2,8 +2,9 @@
 
 One place turns msgspec's validation errors into the messages sretui shows:
 `field 'data.severity': expected one of SEV1, SEV2, SEV3, SEV4, got 'SEV9'`. The expected text
-comes from the record's own type, so a new record type needs no messages of its own. Nothing
-here is about incidents: another area's records decode the same way.
+comes from the record's own type, so a new record type needs no messages of its own. Every
+area's records decode through here (incidents, runbook walks); importing this module loads
+msgspec but no area's domain.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from sretui.domain.incident.inputs import show
-
 T = TypeVar("T")
 
 # A string that is not blank (msgspec's pattern is searched, not matched).
@@ -23,6 +22,12 @@ NON_BLANK = msgspec.Meta(pattern=r"\S")
 
 _AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 _PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
+
+
+def show(value: object) -> str:
+    """A short repr for error messages."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def convert(value: object, kind: type[T], *, where: str = "") -> T:
